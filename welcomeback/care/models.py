@@ -1,0 +1,394 @@
+"""The care record: who is in which program, what they are expected at, and
+what happened. Every time is stored in UTC and shown in the program's zone."""
+
+import zoneinfo
+from datetime import time
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(zone)s is not a time zone we know."), params={"zone": value})
+
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class LevelOfCare(models.TextChoices):
+    # ASAM Criteria, 3rd edition level codes (STANDARDS.md §6).
+    OUTPATIENT = "1", _("Outpatient (level 1)")
+    INTENSIVE_OUTPATIENT = "2.1", _("Intensive outpatient (level 2.1)")
+    PARTIAL_HOSPITALIZATION = "2.5", _("Partial hospitalization (level 2.5)")
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+
+    def __str__(self):
+        return self.name
+
+
+class Site(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Program(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="programs")
+    name = models.CharField(max_length=200, help_text=_("The name staff use."))
+    neutral_name = models.CharField(
+        max_length=60,
+        help_text=_("A discreet name for messages and public pages; says nothing about care."),
+    )
+    phone = models.CharField(max_length=20, blank=True)
+    level_of_care = models.CharField(
+        max_length=4, choices=LevelOfCare.choices, default=LevelOfCare.INTENSIVE_OUTPATIENT
+    )
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
+    opens_at = models.TimeField(default=time(9, 0))
+    closes_at = models.TimeField(default=time(17, 0))
+    open_weekdays = models.CharField(
+        max_length=7, default="01234", help_text=_("Weekday digits, Monday = 0.")
+    )
+    lapsing_after_days = models.PositiveSmallIntegerField(default=7)
+    disengaged_after_days = models.PositiveSmallIntegerField(default=14)
+    interrupted_after_days = models.PositiveSmallIntegerField(default=28)
+    inactive_after_days = models.PositiveSmallIntegerField(default=90)
+    missed_grace_minutes = models.PositiveSmallIntegerField(
+        default=60, help_text=_("How long after a session ends before it counts as missed.")
+    )
+    session_horizon_days = models.PositiveSmallIntegerField(
+        default=28, help_text=_("How far ahead sessions are generated from group schedules.")
+    )
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def clean(self):
+        thresholds = [
+            self.lapsing_after_days,
+            self.disengaged_after_days,
+            self.interrupted_after_days,
+            self.inactive_after_days,
+        ]
+        if thresholds != sorted(set(thresholds)):
+            raise ValidationError(
+                _("Thresholds must grow: lapsing < disengaged < interrupted < inactive.")
+            )
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    TELEHEALTH = "telehealth", _("Telehealth")
+
+
+class Group(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="groups")
+    name = models.CharField(max_length=200)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=180, validators=[MinValueValidator(15), MaxValueValidator(600)]
+    )
+    modality = models.CharField(max_length=12, choices=Modality.choices, default=Modality.IN_PERSON)
+    language = models.CharField(max_length=8, default="en")
+    capacity = models.PositiveSmallIntegerField(default=12)
+    active = models.BooleanField(default=True)
+
+    def __str__(self):
+        return self.name
+
+
+class GroupSlot(models.Model):
+    """One weekly meeting time of a group, in the program's local time."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="slots")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    starts_at = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "weekday", "starts_at"], name="slot_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}"
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled by the program")
+
+
+class SessionKind(models.TextChoices):
+    GROUP = "group", _("Group")
+    INDIVIDUAL = "individual", _("Individual appointment")
+
+
+class Session(models.Model):
+    """One occurrence of a group, or one individual appointment."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="sessions")
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+    )
+    kind = models.CharField(max_length=12, choices=SessionKind.choices, default=SessionKind.GROUP)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=12, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    cancelled_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            # generate_sessions() relies on this to stay idempotent.
+            models.UniqueConstraint(
+                fields=["group", "starts_at"],
+                condition=models.Q(group__isnull=False),
+                name="group_session_once",
+            )
+        ]
+        indexes = [
+            # The sweep and roll call look sessions up by group and time.
+            models.Index(fields=["group", "starts_at"], name="session_group_time"),
+            models.Index(fields=["program", "starts_at"], name="session_program_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.group or self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+
+class Client(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="clients")
+    external_id = models.CharField(
+        max_length=64, blank=True, help_text=_("The client's id in the program's EHR.")
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=20, blank=True, help_text=_("E.164, e.g. +15555550123"))
+    email = models.EmailField(blank=True)
+    language = models.CharField(max_length=8, default="en")
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Blank means the program's time zone."),
+    )
+    # Contact preferences (HIPAA 164.522(b): honoured without asking why).
+    sms_allowed = models.BooleanField(default=True)
+    email_allowed = models.BooleanField(default=True)
+    calls_allowed = models.BooleanField(default=True)
+    letters_allowed = models.BooleanField(default=True)
+    voicemail_allowed = models.BooleanField(default=False)
+    discreet = models.BooleanField(
+        default=True, help_text=_("Messages say nothing that reveals care.")
+    )
+    quiet_start = models.TimeField(null=True, blank=True)
+    quiet_end = models.TimeField(null=True, blank=True)
+    paused_until = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="client_external_id_once",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.first_name
+        return f"{first} {self.last_name}".strip()
+
+
+class EpisodeStatus(models.TextChoices):
+    # FHIR R4 EpisodeOfCare.status
+    PLANNED = "planned", _("Planned")
+    WAITLIST = "waitlist", _("Waitlist")
+    ACTIVE = "active", _("Active")
+    ON_HOLD = "onhold", _("On hold")
+    FINISHED = "finished", _("Finished")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DischargeReason(models.IntegerChoices):
+    # TEDS-D REASON codes (SAMHSA TEDS-D codebook).
+    COMPLETED = 1, _("Treatment completed")
+    DROPPED_OUT = 2, _("Dropped out of treatment")
+    TERMINATED = 3, _("Terminated by facility")
+    TRANSFERRED = 4, _("Transferred to another program or facility")
+    INCARCERATED = 5, _("Incarcerated")
+    DEATH = 6, _("Death")
+    OTHER = 7, _("Other")
+
+
+class Episode(models.Model):
+    """An episode of care (FHIR EpisodeOfCare)."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="episodes")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="episodes")
+    status = models.CharField(
+        max_length=12, choices=EpisodeStatus.choices, default=EpisodeStatus.PLANNED
+    )
+    level_of_care = models.CharField(
+        max_length=4, choices=LevelOfCare.choices, default=LevelOfCare.INTENSIVE_OUTPATIENT
+    )
+    started = models.DateTimeField(null=True, blank=True)
+    ended = models.DateTimeField(null=True, blank=True)
+    discharge_reason = models.PositiveSmallIntegerField(
+        choices=DischargeReason.choices, null=True, blank=True
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        help_text=_("The earlier episode this one continues."),
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["program", "status"], name="episode_program_status")]
+
+    def __str__(self):
+        return f"Episode {self.pk} ({self.get_status_display()})"
+
+
+class EpisodeStatusChange(models.Model):
+    """Never updated or deleted: the episode's status history."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="status_history")
+    from_status = models.CharField(max_length=12, choices=EpisodeStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=EpisodeStatus.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class Expectation(models.Model):
+    """A client is expected at a group's sessions, or at one appointment,
+    from one date to another. "Missed" is always relative to these."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="expectations")
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="expectations"
+    )
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expectations",
+        help_text=_("An individual appointment."),
+    )
+    starts = models.DateTimeField()
+    ends = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(group__isnull=False) ^ models.Q(session__isnull=False),
+                name="expectation_group_or_session",
+            )
+        ]
+
+    def __str__(self):
+        return f"Expected at {self.group or self.session}"
+
+
+class AttendanceStatus(models.TextChoices):
+    ATTENDED = "attended", _("Attended")
+    LATE = "late", _("Late")
+    MISSED = "missed", _("Missed")
+    EXCUSED = "excused", _("Excused")
+    CANCELLED = "cancelled", _("Cancelled by program")
+
+
+# Attendance that is contact with the person: it resets the drift clock.
+CONTACT_STATUSES = (AttendanceStatus.ATTENDED, AttendanceStatus.LATE)
+# Attendance that never counts against anyone.
+NOT_COUNTED_STATUSES = (AttendanceStatus.EXCUSED, AttendanceStatus.CANCELLED)
+
+
+class AttendanceSource(models.TextChoices):
+    ROLL_CALL = "roll_call", _("Roll call")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+    DEMO = "demo", _("Demo data")
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="attendance")
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="attendance"
+    )
+    status = models.CharField(max_length=12, choices=AttendanceStatus.choices)
+    drop_in = models.BooleanField(
+        default=False, help_text=_("Came without being expected; counts as contact.")
+    )
+    source = models.CharField(max_length=12, choices=AttendanceSource.choices)
+    recorded_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Recording the same attendance twice updates this one row.
+            models.UniqueConstraint(fields=["session", "client"], name="attendance_once")
+        ]
+        indexes = [
+            # The person timeline reads a client's attendance newest first.
+            models.Index(fields=["client", "-recorded_at"], name="attendance_client_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()} at {self.session}"

@@ -1,0 +1,133 @@
+"""Group schedules and the sessions they generate.
+
+Schedule maths happens in the program's local calendar; each local start is
+converted to UTC before any duration is added, so a DST change never moves a
+group off its wall-clock time (spring and autumn cases are tested).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from welcomeback.care.models import Group, GroupSlot, Session, SessionKind, SessionStatus
+
+MINUTES_IN_WEEK = 7 * 24 * 60
+
+
+@dataclass(frozen=True)
+class Slot:
+    weekday: int
+    starts_at: time
+
+    def week_minute(self) -> int:
+        return self.weekday * 24 * 60 + self.starts_at.hour * 60 + self.starts_at.minute
+
+    def describe(self) -> str:
+        day = dict(GroupSlot._meta.get_field("weekday").choices)[self.weekday]
+        return f"{day} {self.starts_at:%H:%M}"
+
+
+def find_overlaps(slots: Iterable[Slot], duration_minutes: int) -> list[tuple[Slot, Slot]]:
+    """Pairs of slots whose meetings would overlap, wrapping round the week."""
+    ordered = sorted(set(slots), key=Slot.week_minute)
+    overlaps = []
+    for index, first in enumerate(ordered):
+        for second in ordered[index + 1 :]:
+            gap = second.week_minute() - first.week_minute()
+            if gap < duration_minutes or MINUTES_IN_WEEK - gap < duration_minutes:
+                overlaps.append((first, second))
+    return overlaps
+
+
+def validate_schedule(slots: Iterable[Slot], duration_minutes: int) -> None:
+    overlaps = find_overlaps(slots, duration_minutes)
+    if overlaps:
+        pairs = "; ".join(f"{a.describe()} and {b.describe()}" for a, b in overlaps)
+        raise ValidationError(
+            _("These meeting times overlap (each meeting lasts %(minutes)s minutes): %(pairs)s.")
+            % {"minutes": duration_minutes, "pairs": pairs},
+            code="overlapping_slots",
+        )
+
+
+def set_schedule(group: Group, slots: Iterable[Slot]) -> None:
+    """Replace a group's weekly schedule, refusing overlapping slots."""
+    slots = list(slots)
+    validate_schedule(slots, group.duration_minutes)
+    with transaction.atomic():
+        group.slots.all().delete()
+        GroupSlot.objects.bulk_create(
+            GroupSlot(group=group, weekday=s.weekday, starts_at=s.starts_at) for s in slots
+        )
+
+
+def local_start_to_utc(day: date, start: time, zone) -> datetime:
+    # fold=0 resolves an autumn repeated hour to its first occurrence and
+    # moves a spring-gap time forward by the gap, as wall clocks do.
+    return datetime.combine(day, start, tzinfo=zone).astimezone(UTC)
+
+
+def occurrences(group: Group, first_day: date, last_day: date) -> list[datetime]:
+    """UTC start times of the group's meetings between two local dates."""
+    zone = group.program.zone
+    slots = list(group.slots.all())
+    starts = []
+    day = first_day
+    while day <= last_day:
+        for slot in slots:
+            if slot.weekday == day.weekday():
+                starts.append(local_start_to_utc(day, slot.starts_at, zone))
+        day += timedelta(days=1)
+    return sorted(starts)
+
+
+def generate_sessions(group: Group, first_day: date, last_day: date) -> int:
+    """Create the group's sessions between two local dates; idempotent.
+
+    Returns how many sessions were created.
+    """
+    duration = timedelta(minutes=group.duration_minutes)
+    starts = occurrences(group, first_day, last_day)
+    existing = set(
+        Session.objects.filter(group=group, starts_at__in=starts).values_list(
+            "starts_at", flat=True
+        )
+    )
+    new = [
+        Session(
+            program_id=group.program_id,
+            group=group,
+            kind=SessionKind.GROUP,
+            starts_at=start,
+            ends_at=start + duration,
+        )
+        for start in starts
+        if start not in existing
+    ]
+    Session.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def generate_ahead(now: datetime | None = None) -> int:
+    """Keep every active group's sessions generated for its rolling horizon."""
+    now = now or timezone.now()
+    created = 0
+    for group in Group.objects.filter(active=True).select_related("program"):
+        today = now.astimezone(group.program.zone).date()
+        horizon = today + timedelta(days=group.program.session_horizon_days)
+        created += generate_sessions(group, today, horizon)
+    return created
+
+
+def cancel_session(session: Session, reason: str) -> None:
+    """The program cancels one occurrence; nobody is counted as missing it."""
+    Session.objects.filter(pk=session.pk).update(
+        status=SessionStatus.CANCELLED, cancelled_reason=reason[:200]
+    )
+    session.status = SessionStatus.CANCELLED
+    session.cancelled_reason = reason[:200]

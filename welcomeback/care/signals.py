@@ -1,0 +1,10 @@
+"""Signals that let higher floors react to the care record without `care`
+importing them (ARCHITECTURE.md: imports run one way)."""
+
+from django.dispatch import Signal
+
+# Sent after an attendance row is written. Arguments: attendance, created.
+attendance_recorded = Signal()
+
+# Sent after an episode's status changes. Arguments: episode, from_status.
+episode_status_changed = Signal()

@@ -1,0 +1,123 @@
+"""The engagement status rules, as plain functions of time and facts.
+
+Nothing here touches the database, so every rule is easy to test.
+
+The drift clock runs from the last contact (an attended or late session,
+drop-ins included), or from the start of the episode when the person has not
+attended yet. A status other than "engaged" needs at least one expected
+session that passed without attendance since that contact: excused and
+program-cancelled sessions never count, and a schedule gap is not drift.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from welcomeback.engagement.models import Status
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    lapsing: int = 7
+    disengaged: int = 14
+    interrupted: int = 28
+    inactive: int = 90
+
+    @classmethod
+    def of(cls, program) -> "Thresholds":
+        return cls(
+            lapsing=program.lapsing_after_days,
+            disengaged=program.disengaged_after_days,
+            interrupted=program.interrupted_after_days,
+            inactive=program.inactive_after_days,
+        )
+
+    def ladder(self) -> list[tuple[str, int]]:
+        return [
+            (Status.LAPSING, self.lapsing),
+            (Status.DISENGAGED, self.disengaged),
+            (Status.INTERRUPTED, self.interrupted),
+            (Status.INACTIVE, self.inactive),
+        ]
+
+
+def status_at(
+    now: datetime, anchor: datetime, first_missed_at: datetime | None, thresholds: Thresholds
+) -> tuple[str, datetime | None]:
+    """The status now, and when the person crossed into it."""
+    if first_missed_at is None:
+        return Status.ENGAGED, None
+    status, crossed = Status.MISSED, first_missed_at
+    for candidate, days in thresholds.ladder():
+        threshold = anchor + timedelta(days=days)
+        if now >= threshold:
+            status, crossed = candidate, max(threshold, first_missed_at)
+    return status, crossed
+
+
+def next_threshold(
+    now: datetime, anchor: datetime, first_missed_at: datetime | None, thresholds: Thresholds
+) -> datetime | None:
+    """When the status would next move if nothing else happened."""
+    if first_missed_at is None:
+        return None
+    upcoming = [anchor + timedelta(days=days) for _status, days in thresholds.ladder()]
+    later = [moment for moment in upcoming if moment > now]
+    return min(later) if later else None
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def describe_misses(recent: list[dict], zone) -> str:
+    """'Tuesday and Thursday Evening group' from the last few misses."""
+    by_group: dict[str, list[str]] = {}
+    for miss in recent:
+        when = datetime.fromisoformat(miss["at"]).astimezone(zone)
+        day = formats.date_format(when, "l")
+        days = by_group.setdefault(miss["group"], [])
+        if day not in days:
+            days.append(day)
+    return _join([f"{_join(days)} {group}" for group, days in by_group.items()])
+
+
+def days_ago(now: datetime, moment: datetime) -> str:
+    days = max((now - moment).days, 0)
+    if days == 0:
+        return _("today")
+    if days == 1:
+        return _("yesterday")
+    return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
+
+
+def reason_text(
+    now: datetime,
+    last_contact_at: datetime | None,
+    started_at: datetime,
+    missed_count: int,
+    recent_missed: list[dict],
+    zone,
+) -> str:
+    """One line, in plain and kind words, saying why the status is what it is."""
+    if last_contact_at:
+        contact = _("last attended %(when)s") % {"when": days_ago(now, last_contact_at)}
+    else:
+        contact = _("has not attended yet; started %(when)s") % {"when": days_ago(now, started_at)}
+    if missed_count == 0:
+        return contact[:1].upper() + contact[1:]
+    shown = describe_misses(recent_missed, zone)
+    if missed_count > len(recent_missed):
+        missed = ngettext(
+            "Missed %(n)d session, most recently %(shown)s",
+            "Missed %(n)d sessions, most recently %(shown)s",
+            missed_count,
+        ) % {"n": missed_count, "shown": shown}
+    else:
+        missed = _("Missed %(shown)s") % {"shown": shown}
+    return f"{missed}; {contact}"
