@@ -42,8 +42,8 @@ def update_from_values(
     )
     # Only quoted identifiers from the model's meta are interpolated; every
     # value is a parameter.
-    sql = (  # noqa: S608
-        f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608
         f"FROM (VALUES {', '.join([row_sql] * len(rows))}) AS v "
         f"WHERE t.{quote(pk_field.column)} = v.column1"
     )
