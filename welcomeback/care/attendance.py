@@ -62,6 +62,7 @@ def record_attendance(
     status: str,
     source: str = AttendanceSource.ROLL_CALL,
     recorded_by=None,
+    recorded_at=None,
 ) -> Attendance:
     """Write one attendance mark; recording it again updates the same row.
 
@@ -88,7 +89,7 @@ def record_attendance(
                 "drop_in": drop_in,
                 "source": source,
                 "recorded_by": recorded_by,
-                "recorded_at": timezone.now(),
+                "recorded_at": recorded_at or timezone.now(),
             },
         )
         # Sent inside the transaction so the engagement row moves with it.

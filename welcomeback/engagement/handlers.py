@@ -16,9 +16,9 @@ def recheck_after_attendance(sender, attendance, **kwargs):
     the sweep to look again from the last contact."""
     if attendance.episode_id is None:
         return
-    now = timezone.now()
     changes = {
-        "next_check_at": now,
+        # recorded_at is "now" except when history is loaded after the fact.
+        "next_check_at": attendance.recorded_at,
         "scanned_until": None,
         "first_missed_at": None,
         "missed_count": 0,
