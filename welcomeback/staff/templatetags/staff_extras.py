@@ -1,0 +1,49 @@
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def ago(moment, zone=None):
+    """'9 days ago', with the exact local time for hover and focus."""
+    if moment is None:
+        return _("never")
+    local = timezone.localtime(moment, timezone=zone) if zone else timezone.localtime(moment)
+    exact = local.strftime("%Y-%m-%d %H:%M %Z")
+    now = timezone.now()
+    if moment > now:
+        words = _("in %(time)s") % {"time": timesince(now, moment, depth=1)}
+    else:
+        words = _("%(time)s ago") % {"time": timesince(moment, now, depth=1)}
+    return format_html(
+        '<time datetime="{}" title="{}" tabindex="0">{}</time>', moment.isoformat(), exact, words
+    )
+
+
+STATUS_ICONS = {
+    "engaged": "✓",
+    "missed": "○",
+    "lapsing": "◔",
+    "disengaged": "◑",
+    "interrupted": "◕",
+    "inactive": "●",
+    "attended": "✓",
+    "late": "◷",
+    "excused": "–",
+    "cancelled": "×",
+}
+
+
+@register.simple_tag
+def status_badge(status, label):
+    """Status as a word and an icon, never colour alone."""
+    return format_html(
+        '<span class="badge badge-{}"><span aria-hidden="true">{}</span> {}</span>',
+        status,
+        STATUS_ICONS.get(status, "•"),
+        label,
+    )

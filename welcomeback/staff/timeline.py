@@ -1,0 +1,99 @@
+"""One person's story across all their episodes, newest first."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from welcomeback.care.models import Attendance, Episode, EpisodeStatusChange, Expectation
+from welcomeback.engagement.models import StatusChange
+
+
+@dataclass
+class Event:
+    at: datetime
+    kind: str  # attendance, episode, expectation, engagement
+    title: str
+    detail: str = ""
+    status: str = ""
+
+
+def person_timeline(client) -> list[Event]:
+    events = (
+        attendance_events(client)
+        + episode_events(client)
+        + expectation_events(client)
+        + engagement_events(client)
+    )
+    return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def attendance_events(client) -> list[Event]:
+    marks = Attendance.objects.filter(client=client).select_related("session__group")
+    events = []
+    for mark in marks:
+        session = mark.session
+        title = f"{mark.get_status_display()}: {session.group or session.get_kind_display()}"
+        detail = _("Drop-in: not expected at this session") if mark.drop_in else ""
+        events.append(Event(session.starts_at, "attendance", title, detail, mark.status))
+    return events
+
+
+def episode_events(client) -> list[Event]:
+    changes = EpisodeStatusChange.objects.filter(episode__client=client).select_related(
+        "episode__program"
+    )
+    events = []
+    for change in changes:
+        title = _("Episode in %(program)s: %(status)s") % {
+            "program": change.episode.program,
+            "status": change.get_to_status_display(),
+        }
+        detail = change.note
+        if change.to_status == "finished" and change.episode.discharge_reason:
+            detail = change.episode.get_discharge_reason_display()
+        events.append(Event(change.at, "episode", title, detail, change.to_status))
+    return events
+
+
+def expectation_events(client) -> list[Event]:
+    expectations = Expectation.objects.filter(episode__client=client).select_related(
+        "group", "session__group"
+    )
+    events = []
+    for expectation in expectations:
+        what = expectation.group or expectation.session
+        events.append(
+            Event(expectation.starts, "expectation", _("Expected at %(what)s") % {"what": what})
+        )
+        if expectation.ends:
+            events.append(
+                Event(
+                    expectation.ends,
+                    "expectation",
+                    _("No longer expected at %(what)s") % {"what": what},
+                )
+            )
+    return events
+
+
+def engagement_events(client) -> list[Event]:
+    changes = StatusChange.objects.filter(engagement__episode__client=client)
+    return [
+        Event(
+            change.at,
+            "engagement",
+            _("Now %(status)s") % {"status": change.get_to_status_display().lower()},
+            change.reason,
+            change.to_status,
+        )
+        for change in changes
+    ]
+
+
+def episodes_of(client):
+    return (
+        Episode.objects.filter(client=client)
+        .select_related("program", "engagement")
+        .order_by("-created")
+    )
