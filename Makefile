@@ -27,6 +27,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	scripts/ensure-chromium
 	$(BIN)/pytest
 
 lint: install
