@@ -94,6 +94,6 @@ def engagement_events(client) -> list[Event]:
 def episodes_of(client):
     return (
         Episode.objects.filter(client=client)
-        .select_related("program", "engagement")
+        .select_related("program", "engagement__program")
         .order_by("-created")
     )

@@ -4,7 +4,22 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from welcomeback.engagement.policy import reason_text
+
 register = template.Library()
+
+
+@register.simple_tag
+def engagement_reason(engagement):
+    """The reason in the viewer's language, with "days ago" as of now."""
+    return reason_text(
+        timezone.now(),
+        engagement.last_contact_at,
+        engagement.started_at,
+        engagement.missed_count,
+        engagement.recent_missed,
+        engagement.program.zone,
+    )
 
 
 @register.simple_tag
