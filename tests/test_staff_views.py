@@ -216,3 +216,16 @@ def test_sessions_page_lists_the_day_in_the_program_time_zone(staff_client, prog
     html = response.content.decode()
     assert "18:00" in html
     assert reverse("staff:roll_call", args=[first.pk]) in html
+
+
+def test_today_speaks_spanish_to_staff_who_chose_it(staff_client, program_with_group):
+    program, group = program_with_group
+    drifting_person(program, group)
+    later = sessions_of(group)[0].starts_at + timedelta(days=9)
+    staff_client.cookies["django_language"] = "es"
+    with time_machine.travel(later, tick=False):
+        sweep.run_once()
+        html = staff_client.get(reverse("staff:today")).content.decode()
+    assert '<html lang="es">' in html
+    assert "Alejándose" in html
+    assert "última asistencia hace 9 días" in html
