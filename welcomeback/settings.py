@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "welcomeback.care",
     "welcomeback.engagement",
+    "welcomeback.outreach",
     "welcomeback.staff",
     "welcomeback.demo",
 ]
