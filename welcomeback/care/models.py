@@ -204,6 +204,11 @@ class Client(models.Model):
         validators=[validate_time_zone],
         help_text=_("Blank means the program's time zone."),
     )
+    postal_state = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text=_("US state of the home address, e.g. NY; it sets calling hours."),
+    )
     # Contact preferences (HIPAA 164.522(b): honoured without asking why).
     sms_allowed = models.BooleanField(default=True)
     email_allowed = models.BooleanField(default=True)
