@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "welcomeback.care",
+    "welcomeback.worklist",
     "welcomeback.engagement",
     "welcomeback.outreach",
     "welcomeback.staff",
@@ -153,3 +154,29 @@ LOGGING = {
 
 # How often the looping sweep wakes up to look for due rows.
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 5)
+
+# Outreach providers per channel. The console provider prints messages and
+# keeps them in var/outbox, so the demo needs no credentials.
+OUTREACH_PROVIDERS = {
+    "sms": env_str("OUTREACH_SMS_PROVIDER") or "welcomeback.outreach.providers.console.ConsoleSms",
+    "email": env_str("OUTREACH_EMAIL_PROVIDER")
+    or "welcomeback.outreach.providers.email.DjangoEmail",
+}
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_FILE_PATH = BASE_DIR / "var" / "outbox" / "email"
+EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "hello@welcomeback.invalid"
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID") or ""
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN") or ""
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER") or ""
+TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID") or ""
+# The public base URL, for one-tap links and provider callbacks.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL") or "http://127.0.0.1:8000"

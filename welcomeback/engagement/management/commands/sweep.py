@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from welcomeback.care.schedule import generate_ahead
+from welcomeback.engagement.hooks import run_after_pass
 from welcomeback.engagement.sweep import run_once
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 generate_ahead(now)
                 last_generated = now
             result = run_once(now)
+            run_after_pass(now)
             if result.checked or once:
                 self.stdout.write(
                     f"{now:%Y-%m-%d %H:%M:%S} checked {result.checked}, "
