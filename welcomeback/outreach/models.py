@@ -130,7 +130,11 @@ class ConsentEvent(models.Model):
     the exact wording shown, who captured it, when, and for which address.
     The latest event for (client, channel, address) is the one in force."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
+    # Consent belongs to the number or address: a STOP from a phone two
+    # people share stops texts to both. The client is who we knew it as.
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
+    )
     channel = models.CharField(max_length=12, choices=Channel.choices)
     address = models.CharField(max_length=254)
     granted = models.BooleanField()
@@ -150,7 +154,7 @@ class ConsentEvent(models.Model):
         ordering = ["at", "pk"]
         indexes = [
             # consent.in_force(): the latest event for one address.
-            models.Index(fields=["client", "channel", "address", "-at"], name="consent_latest"),
+            models.Index(fields=["channel", "address", "-at"], name="consent_latest"),
         ]
 
     def __str__(self):
@@ -319,6 +323,9 @@ class CadenceStep(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices)
     after_days = models.PositiveSmallIntegerField(default=0)
     action = models.CharField(max_length=8, choices=StepAction.choices)
+    purpose = models.CharField(
+        max_length=12, choices=Purpose.choices, help_text=_("Which template the step uses.")
+    )
     repeat_every_days = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("Repeat at this pace while the status lasts.")
     )

@@ -1,0 +1,133 @@
+"""Outreach templates: shipped defaults, variables, rendering, and saving a
+new version — which the tone and privacy checks must pass first."""
+
+import string
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from welcomeback.outreach.models import Channel, Template, TemplateVersion
+
+DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
+LANGUAGES = ("en", "es")
+VARIABLES = {
+    "name": _("the person's preferred name"),
+    "sender": _("the program's discreet name"),
+    "phone": _("the program's phone number"),
+    "staff": _("a staff member's first name"),
+    "next_session": _("the next session's day and time"),
+}
+# Long but realistic values, to tell whether a template fits one SMS.
+LONGEST_VALUES = {
+    "name": "Guadalupe",
+    "sender": "Riverside Center",
+    "phone": "(555) 555-0123",
+    "staff": "Jordan",
+    "next_session": "Thursday 6:00 PM",
+}
+PARTS = ("subject", "preview", "body")
+
+
+@cache
+def shipped_defaults(language: str) -> dict:
+    with open(DEFAULTS_DIR / f"{language}.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def default_text(purpose: str, channel: str, language: str) -> dict[str, str] | None:
+    entry = shipped_defaults(language).get(purpose, {}).get(channel)
+    if entry is None and language != "en":
+        entry = shipped_defaults("en").get(purpose, {}).get(channel)
+    if entry is None:
+        return None
+    return {part: entry.get(part, "") for part in PARTS}
+
+
+def variables_in(text: str) -> set[str]:
+    try:
+        return {field for _lit, field, _spec, _conv in string.Formatter().parse(text) if field}
+    except ValueError as error:
+        raise ValidationError(
+            _("A brace is not closed: write variables like {name}. (%(error)s)"),
+            params={"error": error},
+        ) from error
+
+
+def validate_variables(parts: dict[str, str], channel: str) -> None:
+    used = set()
+    for text in parts.values():
+        used |= variables_in(text)
+    unknown = sorted(used - set(VARIABLES))
+    if unknown:
+        raise ValidationError(
+            _("Unknown variable: %(names)s. You can use: %(known)s."),
+            params={
+                "names": ", ".join(f"{{{n}}}" for n in unknown),
+                "known": ", ".join(f"{{{n}}}" for n in VARIABLES),
+            },
+        )
+    if channel == Channel.SMS and not {"sender", "phone"} <= used:
+        raise ValidationError(
+            _(
+                "Every text names the program and a number to call back: include {sender} "
+                "and {phone}."
+            )
+        )
+
+
+class SafeValues(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def render_parts(parts: dict[str, str], values: dict[str, str]) -> dict[str, str]:
+    safe = SafeValues({k: v for k, v in values.items() if v is not None})
+    return {part: text.format_map(safe).strip() for part, text in parts.items()}
+
+
+def version_parts(version: TemplateVersion) -> dict[str, str]:
+    return {"subject": version.subject, "preview": version.preview, "body": version.body}
+
+
+@dataclass
+class TemplateKey:
+    program: object
+    channel: str
+    language: str
+    purpose: str
+
+
+def template_for(program, channel: str, language: str, purpose: str) -> TemplateVersion | None:
+    """The current version of a program's template, installing the shipped
+    default as version 1 the first time. None if no text exists at all."""
+    language = language if language in LANGUAGES else "en"
+    template, _created = Template.objects.get_or_create(
+        program=program, channel=channel, language=language, purpose=purpose
+    )
+    current = template.current()
+    if current:
+        return current
+    text = default_text(purpose, channel, language)
+    if text is None:
+        return None
+    try:
+        with transaction.atomic():
+            return TemplateVersion.objects.create(template=template, number=1, **text)
+    except IntegrityError:
+        return template.current()  # another process installed it first
+
+
+def install_defaults(program) -> int:
+    """Install every shipped default for a program; idempotent."""
+    installed = 0
+    for language in LANGUAGES:
+        for purpose, channels in shipped_defaults(language).items():
+            for channel in channels:
+                if template_for(program, channel, language, purpose):
+                    installed += 1
+    return installed
