@@ -58,6 +58,13 @@ class Program(models.Model):
         help_text=_("A discreet name for messages and public pages; says nothing about care."),
     )
     phone = models.CharField(max_length=20, blank=True)
+    revealing_names = models.TextField(
+        blank=True,
+        help_text=_(
+            "Other names that would tell someone this is care, one per line; discreet "
+            "messages never use them. The program's own name is always one."
+        ),
+    )
     level_of_care = models.CharField(
         max_length=4, choices=LevelOfCare.choices, default=LevelOfCare.INTENSIVE_OUTPATIENT
     )
@@ -86,6 +93,12 @@ class Program(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def revealing_names_list(self) -> list[str]:
+        names = [self.name]
+        names += [line.strip() for line in self.revealing_names.splitlines()]
+        neutral = self.neutral_name.casefold()
+        return [n for n in dict.fromkeys(names) if n and n.casefold() != neutral]
 
     def clean(self):
         thresholds = [
