@@ -175,7 +175,11 @@ class Message(models.Model):
     """One outbound message. The row carries the state; a dispatch task is
     only a trigger, and a conditional update makes a second run harmless."""
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="messages")
+    # Empty only for a reply to someone we don't know (a STOP or HELP from
+    # an unknown number still gets its one answer).
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
     episode = models.ForeignKey(
         Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
