@@ -80,6 +80,20 @@ class Program(models.Model):
     disengaged_after_days = models.PositiveSmallIntegerField(default=14)
     interrupted_after_days = models.PositiveSmallIntegerField(default=28)
     inactive_after_days = models.PositiveSmallIntegerField(default=90)
+    messages_from = models.TimeField(
+        default=time(9, 0), help_text=_("Automated messages go no earlier, in the person's time.")
+    )
+    messages_until = models.TimeField(
+        default=time(20, 0), help_text=_("Automated messages go no later, in the person's time.")
+    )
+    # FCC health-care exemption (47 CFR 64.1200(a)(9)(iv)): 1 a day, 3 a week
+    # at most; a program may only lower them.
+    messages_per_day = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(1)]
+    )
+    messages_per_week = models.PositiveSmallIntegerField(
+        default=3, validators=[MaxValueValidator(3)]
+    )
     missed_grace_minutes = models.PositiveSmallIntegerField(
         default=60, help_text=_("How long after a session ends before it counts as missed.")
     )
@@ -231,8 +245,10 @@ class Client(models.Model):
     discreet = models.BooleanField(
         default=True, help_text=_("Messages say nothing that reveals care.")
     )
-    quiet_start = models.TimeField(null=True, blank=True)
-    quiet_end = models.TimeField(null=True, blank=True)
+    # The hours they welcome messages, in their own time; never wider than
+    # 08:00-21:00 or their state's calling hours.
+    contact_from = models.TimeField(null=True, blank=True)
+    contact_until = models.TimeField(null=True, blank=True)
     paused_until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
 

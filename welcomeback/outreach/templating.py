@@ -131,3 +131,46 @@ def install_defaults(program) -> int:
                 if template_for(program, channel, language, purpose):
                     installed += 1
     return installed
+
+
+class TemplateCheckError(ValidationError):
+    """The text did not pass the tone or privacy check; carries findings."""
+
+    def __init__(self, findings_by_part):
+        self.findings_by_part = findings_by_part
+        super().__init__(_("Please change the marked words before saving."))
+
+
+def check_template(template: Template, parts: dict[str, str]) -> dict:
+    """Findings for a draft, checked as a discreet client would get it,
+    with long but realistic values in place of the variables."""
+    from welcomeback.outreach import checks
+
+    rendered = render_parts(parts, LONGEST_VALUES)
+    findings = checks.check_message(
+        {part: text for part, text in rendered.items() if text},
+        language=template.language,
+        channel=template.channel,
+        discreet=True,
+        revealing=template.program.revealing_names_list(),
+    )
+    return findings
+
+
+def save_version(template: Template, parts: dict[str, str], by=None) -> TemplateVersion:
+    """Save a new version; refused while any error-level finding remains."""
+    from welcomeback.outreach import checks
+
+    parts = {part: (parts.get(part) or "").strip() for part in PARTS}
+    if not parts["body"]:
+        raise ValidationError(_("Write the message before saving."))
+    validate_variables(parts, template.channel)
+    findings = check_template(template, parts)
+    if checks.blocking(findings):
+        raise TemplateCheckError(findings)
+    with transaction.atomic():
+        current = template.current()
+        number = (current.number if current else 0) + 1
+        return TemplateVersion.objects.create(
+            template=template, number=number, created_by=by, **parts
+        )

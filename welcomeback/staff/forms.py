@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from welcomeback.care.models import AttendanceStatus, DischargeReason
+from welcomeback.care.models import AttendanceStatus, Client, DischargeReason
 
 MARK_CHOICES = [
     (AttendanceStatus.ATTENDED, _("Here")),
@@ -21,3 +21,138 @@ class DischargeForm(forms.Form):
     note = forms.CharField(
         label=_("Note for the record (optional)"), required=False, max_length=300
     )
+
+
+class PreferencesForm(forms.ModelForm):
+    """How the person wants to be reached (HIPAA 164.522(b)): recorded as
+    they say it, never with a reason asked for."""
+
+    class Meta:
+        model = Client
+        fields = [
+            "preferred_name",
+            "pronouns",
+            "language",
+            "phone",
+            "email",
+            "postal_state",
+            "time_zone",
+            "sms_allowed",
+            "email_allowed",
+            "calls_allowed",
+            "voicemail_allowed",
+            "letters_allowed",
+            "discreet",
+            "contact_from",
+            "contact_until",
+            "paused_until",
+        ]
+        widgets = {
+            "contact_from": forms.TimeInput(attrs={"type": "time"}),
+            "contact_until": forms.TimeInput(attrs={"type": "time"}),
+            "paused_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+        labels = {
+            "contact_from": _("Messages from (their time)"),
+            "contact_until": _("Messages until (their time)"),
+            "paused_until": _("Paused until"),
+            "discreet": _("Discreet messages (nothing that reveals care)"),
+        }
+
+    def clean_phone(self):
+        import phonenumbers
+
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        try:
+            number = phonenumbers.parse(raw, "US")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(_("Enter a phone number like 212 555 0123."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_postal_state(self):
+        return self.cleaned_data["postal_state"].strip().upper()
+
+
+CONSENT_CHANNELS = [("sms", _("Text messages")), ("email", _("Email"))]
+CONSENT_SOURCES = [
+    ("form", _("A form they filled in")),
+    ("paper", _("On paper")),
+    ("verbal", _("Said to staff")),
+]
+OPT_OUT_SOURCES = [
+    ("verbal", _("Said to staff (call or in person)")),
+    ("paper", _("In writing")),
+    ("reply", _("In an email or message")),
+]
+
+
+class ConsentForm(forms.Form):
+    """Consent with the exact words the person saw or heard."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=CONSENT_CHANNELS)
+    wording = forms.CharField(
+        label=_("The exact words they agreed to"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter the words they saw or heard, as they were.")},
+    )
+    source = forms.ChoiceField(label=_("How"), choices=CONSENT_SOURCES)
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def clean(self):
+        data = super().clean()
+        channel = data.get("channel")
+        if channel and not self.address():
+            raise forms.ValidationError(
+                _("Add their phone number or email first, then record consent for it.")
+            )
+        return data
+
+    def address(self) -> str:
+        channel = self.cleaned_data.get("channel")
+        return self.client.email if channel == "email" else self.client.phone
+
+    def save(self, by):
+        from welcomeback.outreach.preferences import start_channel
+
+        return start_channel(
+            self.client,
+            self.cleaned_data["channel"],
+            self.address(),
+            self.cleaned_data["wording"],
+            self.cleaned_data["source"],
+            by,
+        )
+
+
+class OptOutForm(ConsentForm):
+    """An opt-out said on any channel takes effect at once."""
+
+    wording = forms.CharField(
+        label=_("What they said"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Note what they said, in a few words.")},
+    )
+    source = forms.ChoiceField(label=_("How"), choices=OPT_OUT_SOURCES)
+
+    def save(self, by):
+        from welcomeback.outreach.preferences import stop_channel
+
+        return stop_channel(
+            self.client,
+            self.cleaned_data["channel"],
+            self.address(),
+            self.cleaned_data["wording"],
+            self.cleaned_data["source"],
+            by,
+        )
+
+
+class TaskDoneForm(forms.Form):
+    outcome = forms.CharField(label=_("What happened"), max_length=300, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from welcomeback.staff import views
+from welcomeback.staff import outreach_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -9,4 +9,11 @@ urlpatterns = [
     path("episodes/<int:pk>/discharge/", views.discharge_episode, name="discharge"),
     path("sessions/", views.sessions, name="sessions"),
     path("sessions/<int:pk>/roll-call/", views.roll_call, name="roll_call"),
+    path("people/<int:pk>/contact/", outreach_views.contact, name="contact"),
+    path("templates/", outreach_views.templates, name="templates"),
+    path("templates/<int:pk>/", outreach_views.template_edit, name="template_edit"),
+    path("templates/<int:pk>/check/", outreach_views.template_check, name="template_check"),
+    path("outreach/", outreach_views.outreach_log, name="outreach_log"),
+    path("tasks/", outreach_views.tasks, name="tasks"),
+    path("tasks/<int:pk>/done/", outreach_views.task_done, name="task_done"),
 ]
