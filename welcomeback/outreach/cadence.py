@@ -21,6 +21,7 @@ from django.utils.translation import override
 
 from welcomeback.care.models import EpisodeStatus
 from welcomeback.engagement.models import Status
+from welcomeback.engagement.sweep import drift_anchor
 from welcomeback.outreach import consent, outbox
 from welcomeback.outreach.models import (
     CadenceState,
@@ -40,6 +41,10 @@ log = logging.getLogger(__name__)
 
 BATCH = 200
 LEASE = timedelta(minutes=5)
+# A "same-day text" a week late is not kind, it is odd: a step that came due
+# longer ago than this (after downtime, or history loaded in bulk) is noted
+# and not taken.
+TOO_LATE = timedelta(days=2)
 
 # (status, after days, action, template purpose, repeat every N days)
 DEFAULT_STEPS = [
@@ -121,7 +126,7 @@ def claim(now, token) -> list[CadenceState]:
         return []
     return list(
         CadenceState.objects.filter(claim_token=token).select_related(
-            "episode__client", "episode__program__site"
+            "episode__client", "episode__program__site", "episode__engagement"
         )
     )
 
@@ -143,7 +148,9 @@ def advance(state: CadenceState, now) -> int:
     upcoming = []
     for step in steps_for(episode.program, state.status):
         due, cycle = step_due(step, state.status_since, now)
-        if due <= now:
+        if due <= now - TOO_LATE:
+            note_too_late(step, state, cycle, now)
+        elif due <= now:
             taken += take(step, state, cycle, now)
         upcoming.append(next_due(step, state.status_since, now))
     later = [moment for moment in upcoming if moment and moment > now]
@@ -155,7 +162,10 @@ def stop_reason(state, episode, now) -> str:
     if episode.status != EpisodeStatus.ACTIVE:
         return _("The episode is no longer active")
     client = episode.client
-    if InboundMessage.objects.filter(client=client, received__gte=state.status_since).exists():
+    # Any message from them since they last came means a person takes over,
+    # for this stay in a status and every later one, until they attend.
+    drift_began = drift_anchor(episode.engagement)
+    if InboundMessage.objects.filter(client=client, received__gte=drift_began).exists():
         return _("They replied; a person takes it from here")
     if opted_out_everywhere(client):
         return _("They opted out of messages")
@@ -219,6 +229,18 @@ def take(step, state, cycle, now) -> int:
     except IntegrityError:
         return 0
     return 1
+
+
+def note_too_late(step, state, cycle, now) -> None:
+    with override(None):
+        summary = _("Not taken: it came due more than 2 days ago")
+    StepOutcome.objects.get_or_create(
+        episode_id=state.pk,
+        step=step,
+        engagement_seq=state.engagement_seq,
+        cycle=cycle,
+        defaults={"at": now, "summary": summary},
+    )
 
 
 def send_step(channel):
