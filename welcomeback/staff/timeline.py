@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from welcomeback.care.models import Attendance, Episode, EpisodeStatusChange, Expectation
 from welcomeback.engagement.models import StatusChange
+from welcomeback.outreach.models import ConsentEvent, Message, StepOutcome
+from welcomeback.worklist.models import Task
 
 
 @dataclass
@@ -24,6 +26,9 @@ def person_timeline(client) -> list[Event]:
         + episode_events(client)
         + expectation_events(client)
         + engagement_events(client)
+        + outreach_events(client)
+        + consent_events(client)
+        + task_events(client)
     )
     return sorted(events, key=lambda event: event.at, reverse=True)
 
@@ -97,3 +102,42 @@ def episodes_of(client):
         .select_related("program", "engagement__program")
         .order_by("-created")
     )
+
+
+def outreach_events(client) -> list[Event]:
+    """Each message with its state and reason, and each cadence step that
+    made no message (tasks, steps noted as too late)."""
+    events = []
+    for message in Message.objects.filter(client=client):
+        title = _("%(channel)s: %(state)s") % {
+            "channel": message.get_channel_display(),
+            "state": message.get_state_display().lower(),
+        }
+        events.append(Event(message.created, "outreach", title, message.reason, message.state))
+    steps = StepOutcome.objects.filter(episode__client=client, message__isnull=True)
+    for step in steps:
+        events.append(Event(step.at, "outreach", _("Outreach step"), step.summary))
+    return events
+
+
+def consent_events(client) -> list[Event]:
+    addresses = [address for address in (client.phone, client.email.lower()) if address]
+    events = []
+    for event in ConsentEvent.objects.filter(address__in=addresses):
+        title = (_("Agreed to %(channel)s") if event.granted else _("Stopped %(channel)s")) % {
+            "channel": event.get_channel_display().lower()
+        }
+        events.append(Event(event.at, "consent", title, event.get_source_display()))
+    return events
+
+
+def task_events(client) -> list[Event]:
+    return [
+        Event(
+            task.created,
+            "task",
+            _("Task: %(title)s") % {"title": task.title},
+            task.outcome or task.get_status_display(),
+        )
+        for task in Task.objects.filter(client=client)
+    ]
