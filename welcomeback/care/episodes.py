@@ -41,7 +41,8 @@ def change_episode_status(
         EpisodeStatusChange.objects.create(
             episode=episode, from_status=from_status, to_status=to_status, at=at, by=by, note=note
         )
-        episode_status_changed.send(Episode, episode=episode, from_status=from_status)
+        # `at` too: a resumed episode's drift clock restarts from it.
+        episode_status_changed.send(Episode, episode=episode, from_status=from_status, at=at)
     return episode
 
 

@@ -11,12 +11,18 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welcomeback.care.models import Group, GroupSlot, Session, SessionKind, SessionStatus
 
 MINUTES_IN_WEEK = 7 * 24 * 60
+
+# Sent after the program cancels a session. Argument: session. Engagement
+# listens: a session cancelled after the fact may already count as a miss.
+session_cancelled = Signal()
 
 
 @dataclass(frozen=True)
@@ -56,14 +62,37 @@ def validate_schedule(slots: Iterable[Slot], duration_minutes: int) -> None:
 
 
 def set_schedule(group: Group, slots: Iterable[Slot]) -> None:
-    """Replace a group's weekly schedule, refusing overlapping slots."""
-    slots = list(slots)
+    """Replace a group's weekly schedule, refusing overlapping slots.
+
+    Sessions already generated ahead follow the new schedule: otherwise
+    everyone expected at the group would be counted missing meetings that
+    no longer take place.
+    """
+    slots = list(dict.fromkeys(slots))  # the same slot twice is one slot
     validate_schedule(slots, group.duration_minutes)
     with transaction.atomic():
         group.slots.all().delete()
         GroupSlot.objects.bulk_create(
             GroupSlot(group=group, weekday=s.weekday, starts_at=s.starts_at) for s in slots
         )
+        reschedule_ahead(group, timezone.now())
+
+
+def reschedule_ahead(group: Group, now: datetime) -> None:
+    """Drop the group's future sessions that are off its schedule (cancel
+    those that already carry marks), and fill the same days in anew."""
+    ahead = Session.objects.filter(group=group, starts_at__gt=now)
+    last = ahead.order_by("-starts_at").first()
+    if last is None:
+        return
+    zone = group.program.zone
+    first_day, last_day = now.astimezone(zone).date(), last.starts_at.astimezone(zone).date()
+    stale = ahead.exclude(starts_at__in=occurrences(group, first_day, last_day))
+    marked = stale.filter(Q(attendance__isnull=False) | Q(expectations__isnull=False))
+    for session in marked.exclude(status=SessionStatus.CANCELLED).distinct():
+        cancel_session(session, _("No longer on the group's schedule"))
+    stale.exclude(pk__in=marked.values("pk")).delete()
+    generate_sessions(group, first_day, last_day)
 
 
 def local_start_to_utc(day: date, start: time, zone) -> datetime:
@@ -83,7 +112,9 @@ def occurrences(group: Group, first_day: date, last_day: date) -> list[datetime]
             if slot.weekday == day.weekday():
                 starts.append(local_start_to_utc(day, slot.starts_at, zone))
         day += timedelta(days=1)
-    return sorted(starts)
+    # A slot in the spring gap moves forward onto the next wall-clock hour,
+    # which may be another slot's start: one meeting, not two.
+    return sorted(set(starts))
 
 
 def generate_sessions(group: Group, first_day: date, last_day: date) -> int:
@@ -125,9 +156,12 @@ def generate_ahead(now: datetime | None = None) -> int:
 
 
 def cancel_session(session: Session, reason: str) -> None:
-    """The program cancels one occurrence; nobody is counted as missing it."""
-    Session.objects.filter(pk=session.pk).update(
-        status=SessionStatus.CANCELLED, cancelled_reason=reason[:200]
-    )
-    session.status = SessionStatus.CANCELLED
-    session.cancelled_reason = reason[:200]
+    """The program cancels one occurrence; nobody is counted as missing it,
+    even when it is cancelled after the fact."""
+    with transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(
+            status=SessionStatus.CANCELLED, cancelled_reason=reason[:200]
+        )
+        session.status = SessionStatus.CANCELLED
+        session.cancelled_reason = reason[:200]
+        session_cancelled.send(Session, session=session)

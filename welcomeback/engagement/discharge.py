@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from welcomeback.care.episodes import change_episode_status
+from welcomeback.care.episodes import ENDED, change_episode_status
 from welcomeback.care.models import DischargeReason, EpisodeStatus
+from welcomeback.engagement.models import Engagement
 from welcomeback.engagement.sweep import drift_anchor
 
 
@@ -21,8 +22,12 @@ def discharge(episode, reason: int, by, note: str = "", now=None):
     now = now or timezone.now()
     if reason not in DischargeReason.values:
         raise ValidationError(_("Choose a discharge reason."), code="reason_required")
+    if episode.status in ENDED:
+        # Otherwise a second discharge would silently keep the first reason.
+        raise ValidationError(_("This episode has already ended."), code="already_ended")
     if reason == DischargeReason.DROPPED_OUT:
-        engagement = getattr(episode, "engagement", None)
+        # Read afresh: a cached episode.engagement may predate the last contact.
+        engagement = Engagement.objects.filter(pk=episode.pk).first()
         anchor = drift_anchor(engagement) if engagement else episode.started or now
         allowed_from = anchor + timedelta(days=episode.program.inactive_after_days)
         if now < allowed_from:

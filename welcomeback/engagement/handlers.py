@@ -1,17 +1,39 @@
-"""How engagement reacts to the care record (signals from `care`)."""
+"""How engagement reacts to the care record (signals from `care`).
 
-from django.db.models import F, Value
+Every update here also drops any sweep's claim on the row: a sweep that read
+the row before this change would otherwise write its stale copy back over
+it (its write is conditional on still holding the claim, so it is refused
+and the row is looked at again; see sweep.process_batch).
+"""
+
+from django.db.models import F, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.dispatch import receiver
 from django.utils import timezone
 
-from welcomeback.care.models import CONTACT_STATUSES, EpisodeStatus
+from welcomeback.care.models import (
+    CONTACT_STATUSES,
+    Attendance,
+    EpisodeStatus,
+    Expectation,
+)
+from welcomeback.care.schedule import session_cancelled
 from welcomeback.care.signals import attendance_recorded, episode_status_changed
 from welcomeback.engagement.models import Engagement
 
+# Forget what the sweep has counted so far: it scans again from the last contact.
+RESCAN = {
+    "scanned_until": None,
+    "first_missed_at": None,
+    "missed_count": 0,
+    "recent_missed": [],
+}
+# Makes an in-flight sweep's write of this row fail (it re-reads it next).
+UNCLAIMED = {"claim_token": None, "claimed_until": None}
+
 
 @receiver(attendance_recorded)
-def recheck_after_attendance(sender, attendance, **kwargs):
+def recheck_after_attendance(sender, attendance, created=True, **kwargs):
     """One UPDATE, whatever the history size: move the contact time and ask
     the sweep to look again from the last contact."""
     if attendance.episode_id is None:
@@ -19,32 +41,52 @@ def recheck_after_attendance(sender, attendance, **kwargs):
     changes = {
         # recorded_at is "now" except when history is loaded after the fact.
         "next_check_at": attendance.recorded_at,
-        "scanned_until": None,
-        "first_missed_at": None,
-        "missed_count": 0,
-        "recent_missed": [],
+        **RESCAN,
+        **UNCLAIMED,
     }
     if attendance.status in CONTACT_STATUSES:
         at = attendance.session.starts_at
         # Coalesce first: SQLite's MAX() is NULL if any argument is.
         changes["last_contact_at"] = Greatest(Coalesce(F("last_contact_at"), Value(at)), Value(at))
+    elif not created:
+        # A corrected mark (attended -> missed) may take a contact back.
+        changes["last_contact_at"] = last_contact_subquery(attendance.episode_id)
     Engagement.objects.filter(pk=attendance.episode_id).exclude(next_check_at=None).update(
         **changes
     )
 
 
+def last_contact_subquery(episode_id: int) -> Subquery:
+    contacts = Attendance.objects.filter(episode_id=episode_id, status__in=CONTACT_STATUSES)
+    return Subquery(contacts.order_by("-session__starts_at").values("session__starts_at")[:1])
+
+
+@receiver(session_cancelled)
+def recheck_after_cancellation(sender, session, **kwargs):
+    """A session cancelled after the fact may already count as a miss:
+    everyone expected at it is scanned again."""
+    covering = Q(starts__lte=session.starts_at) & (
+        Q(ends__isnull=True) | Q(ends__gt=session.starts_at)
+    )
+    by_group = Q(group_id=session.group_id) if session.group_id else Q(pk__in=[])
+    expected = Expectation.objects.filter(covering).filter(by_group | Q(session_id=session.pk))
+    Engagement.objects.filter(pk__in=expected.values("episode_id")).exclude(
+        next_check_at=None
+    ).update(next_check_at=timezone.now(), **RESCAN, **UNCLAIMED)
+
+
 @receiver(episode_status_changed)
-def follow_episode_status(sender, episode, from_status, **kwargs):
+def follow_episode_status(sender, episode, from_status, at=None, **kwargs):
     if episode.status == EpisodeStatus.ACTIVE:
-        start_watching(episode)
+        start_watching(episode, at or timezone.now())
     else:
         # Only active episodes are swept; the row and its history stay.
-        Engagement.objects.filter(pk=episode.pk).update(next_check_at=None)
+        Engagement.objects.filter(pk=episode.pk).update(next_check_at=None, **UNCLAIMED)
 
 
-def start_watching(episode) -> None:
+def start_watching(episode, at) -> None:
     now = timezone.now()
-    started = episode.started or now
+    started = episode.started or at
     engagement, created = Engagement.objects.get_or_create(
         episode=episode,
         defaults={
@@ -55,4 +97,8 @@ def start_watching(episode) -> None:
         },
     )
     if not created:
-        Engagement.objects.filter(pk=engagement.pk).update(next_check_at=now, scanned_until=None)
+        # A resumed episode: the drift clock restarts from the return, and
+        # what was expected while it was on hold is never counted.
+        Engagement.objects.filter(pk=engagement.pk).update(
+            started_at=at, next_check_at=now, **RESCAN, **UNCLAIMED
+        )

@@ -81,7 +81,8 @@ def describe_misses(recent: list[dict], zone) -> str:
     for miss in recent:
         when = datetime.fromisoformat(miss["at"]).astimezone(zone)
         day = formats.date_format(when, "l")
-        days = by_group.setdefault(miss["group"], [])
+        # Individual appointments have no group name.
+        days = by_group.setdefault(miss["group"] or _("appointment"), [])
         if day not in days:
             days.append(day)
     return _join([f"{_join(days)} {group}" for group, days in by_group.items()])
