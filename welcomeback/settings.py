@@ -180,3 +180,32 @@ TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER") or ""
 TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID") or ""
 # The public base URL, for one-tap links and provider callbacks.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL") or "http://127.0.0.1:8000"
+
+# -- Channels: SMS through Twilio, email through Django or Anymail ----------
+# (docs/sms-twilio.md, docs/email-providers.md)
+# Empty means Twilio's own API; tests point it at a loopback server.
+TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL") or ""
+# Seconds to wait for Twilio; a timeout leaves the message "outcome unknown".
+TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 15)
+# The console SMS provider's outbox, beside the file email backend's.
+SMS_FILE_PATH = BASE_DIR / "var" / "outbox" / "sms"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Provider status reports are applied for this long after a message is
+# written, then answered and ignored.
+OUTREACH_CALLBACK_WINDOW_DAYS = env_int("OUTREACH_CALLBACK_WINDOW_DAYS", 7)
+
+
+def _anymail_from_environment() -> dict:
+    """Every ANYMAIL_<NAME> (or ANYMAIL_<NAME>_FILE) variable, as Anymail's
+    <NAME> setting: ANYMAIL_WEBHOOK_SECRET, ANYMAIL_POSTMARK_SERVER_TOKEN…"""
+    import os
+
+    names = {key.removesuffix("_FILE") for key in os.environ if key.startswith("ANYMAIL_")}
+    values = {name.removeprefix("ANYMAIL_"): env_str(name) for name in sorted(names)}
+    return {name: value for name, value in values.items() if value}
+
+
+ANYMAIL = _anymail_from_environment()
+# The SDK logs each API call at INFO (URLs and headers, no message text):
+# noise in our logs, so only its warnings.
+LOGGING["loggers"]["twilio.http_client"] = {"level": "WARNING"}
