@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "welcomeback.worklist",
     "welcomeback.engagement",
     "welcomeback.outreach",
+    "welcomeback.returns",
     "welcomeback.staff",
     "welcomeback.demo",
 ]
