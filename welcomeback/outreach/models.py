@@ -207,7 +207,7 @@ class Message(models.Model):
     # Names the event this message is for, so it is never created twice.
     key = models.CharField(max_length=160, unique=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    provider_id = models.CharField(max_length=64, blank=True)
+    provider_id = models.CharField(max_length=255, blank=True)
     provider_status = models.CharField(max_length=32, blank=True)
     error_code = models.CharField(max_length=32, blank=True)
     created = models.DateTimeField(default=timezone.now)
@@ -287,7 +287,7 @@ class InboundMessage(models.Model):
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
     received = models.DateTimeField(default=timezone.now)
-    provider_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    provider_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, null=True, blank=True, related_name="inbound"
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from welcomeback.care.models import Attendance, Episode, EpisodeStatusChange, Expectation
 from welcomeback.engagement.models import StatusChange
 from welcomeback.outreach.models import ConsentEvent, Message, StepOutcome
+from welcomeback.outreach.timeline import inbound_events
 from welcomeback.worklist.models import Task
 
 
@@ -29,6 +30,7 @@ def person_timeline(client) -> list[Event]:
         + outreach_events(client)
         + consent_events(client)
         + task_events(client)
+        + inbound_events(client)
     )
     return sorted(events, key=lambda event: event.at, reverse=True)
 
