@@ -15,6 +15,10 @@ from welcomeback.care.attendance import record_attendance
 from welcomeback.care.models import AttendanceStatus, Session
 from welcomeback.care.schedule import generate_sessions
 from welcomeback.engagement import sweep
+from welcomeback.outreach.models import Channel, Purpose
+from welcomeback.outreach.templating import template_for
+from welcomeback.worklist.models import TaskKind
+from welcomeback.worklist.tasks import open_task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +57,16 @@ def scene():
     sweep.run_once()
     User.objects.create_user("casey", password=PASSWORD, is_staff=True)
     upcoming = Session.objects.filter(group=group, starts_at__gt=now).first()
-    return {"drifting": drifting, "upcoming": upcoming, "program": program}
+    template = template_for(program, Channel.SMS, "en", Purpose.MISSED).template
+    open_task(
+        kind=TaskKind.CALL,
+        program=program,
+        client=drifting,
+        title="Call Rosa Delgado",
+        detail="Hi, this is (your name) from Riverbend.",
+        key="browser-call",
+    )
+    return {"drifting": drifting, "upcoming": upcoming, "program": program, "template": template}
 
 
 @pytest.fixture
@@ -85,6 +98,11 @@ def test_staff_pages_pass_axe_at_phone_width_in_both_languages(page, scene):
         "person": f"/staff/people/{scene['drifting'].pk}/",
         "sessions": f"/staff/sessions/?program={scene['program'].pk}",
         "roll-call": f"/staff/sessions/{scene['upcoming'].pk}/roll-call/",
+        "contact": f"/staff/people/{scene['drifting'].pk}/contact/",
+        "templates": f"/staff/templates/?program={scene['program'].pk}",
+        "template-edit": f"/staff/templates/{scene['template'].pk}/",
+        "tasks": "/staff/tasks/",
+        "outreach": "/staff/outreach/",
     }
     for language in ("en", "es"):
         page.context.add_cookies(
@@ -115,3 +133,15 @@ def test_roll_call_can_be_marked_with_the_keyboard_alone(page, scene):
     page.locator("td.saved-state", has_text="Saved").first.wait_for()
     page.reload()
     assert page.get_by_role("radio", name="Here").first.is_checked()
+
+
+def test_the_template_editor_shows_findings_as_staff_type(page, scene):
+    sign_in(page)
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{page.base_url}/staff/templates/{scene['template'].pk}/")
+    body = page.get_by_label("Message")
+    body.fill("Hi {name}, this is your LAST CHANCE!! Call {phone}. {sender}")
+    page.locator(".finding-error").first.wait_for()
+    assert "last chance" in page.locator("#findings").inner_text().lower()
+    assert axe_violations(page) == []
+    screenshot(page, "staff-template-edit-findings-desktop")

@@ -48,11 +48,19 @@ class PreferencesForm(forms.ModelForm):
             "paused_until",
         ]
         widgets = {
+            "language": forms.Select(choices=[("en", "English"), ("es", "Español")]),
             "contact_from": forms.TimeInput(attrs={"type": "time"}),
             "contact_until": forms.TimeInput(attrs={"type": "time"}),
             "paused_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
         }
         labels = {
+            "sms_allowed": _("Texts are fine"),
+            "email_allowed": _("Email is fine"),
+            "calls_allowed": _("Calls are fine"),
+            "voicemail_allowed": _("Voicemail is fine"),
+            "letters_allowed": _("Letters are fine"),
+            "postal_state": _("State (2 letters)"),
+            "time_zone": _("Time zone, if not the program's"),
             "contact_from": _("Messages from (their time)"),
             "contact_until": _("Messages until (their time)"),
             "paused_until": _("Paused until"),
