@@ -94,6 +94,23 @@ class Program(models.Model):
     messages_per_week = models.PositiveSmallIntegerField(
         default=3, validators=[MaxValueValidator(3)]
     )
+    response_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        help_text=_(
+            "A person answers a return request within this many minutes while the program "
+            "is open, or within this long after it next opens."
+        ),
+    )
+    crisis_response_minutes = models.PositiveSmallIntegerField(
+        default=5, help_text=_("For a request in crisis, at any hour.")
+    )
+    on_call_phone = models.CharField(
+        max_length=20, blank=True, help_text=_("Paged by text at once for a crisis.")
+    )
+    on_call_email = models.EmailField(blank=True)
+    director_email = models.EmailField(
+        blank=True, help_text=_("Told when a request goes past its response time.")
+    )
     missed_grace_minutes = models.PositiveSmallIntegerField(
         default=60, help_text=_("How long after a session ends before it counts as missed.")
     )
