@@ -30,6 +30,9 @@ class Purpose(models.TextChoices):
     OPT_OUT_CONFIRMATION = "opt_out", _("Texts turned off")
     HELP = "help", _("Reply to HELP")
     STAFF = "staff", _("Written by staff")
+    CRISIS_REPLY = "crisis", _("Answer to a message in crisis")
+    STAFF_ALERT = "staff_alert", _("Alert to the staff on call")
+    DOOR_OPEN = "door_open", _("The door stays open")
 
 
 class Template(models.Model):

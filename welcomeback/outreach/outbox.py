@@ -32,7 +32,13 @@ from welcomeback.worklist.tasks import open_task
 # System replies answer a person's own message; they go at once, outside
 # quiet hours and caps, and need no consent (CTIA HELP/STOP; FCC 24-24
 # allows one opt-out confirmation).
-SYSTEM_PURPOSES = {Purpose.OPT_IN_CONFIRMATION, Purpose.OPT_OUT_CONFIRMATION, Purpose.HELP}
+SYSTEM_PURPOSES = {
+    Purpose.OPT_IN_CONFIRMATION,
+    Purpose.OPT_OUT_CONFIRMATION,
+    Purpose.HELP,
+    Purpose.CRISIS_REPLY,
+    Purpose.STAFF_ALERT,
+}
 COUNTED_STATES = [
     MessageState.QUEUED,
     MessageState.SENDING,

@@ -25,8 +25,8 @@ from welcomeback.outreach.templating import render_parts, template_for, version_
 from welcomeback.worklist.models import TaskKind
 from welcomeback.worklist.tasks import open_task
 
-# Sent after a reply has been handled. Arguments: inbound, kind. The return
-# requests app listens to turn replies into requests.
+# Sent after a reply has been handled. Arguments: inbound, kind, program.
+# The return requests app listens to turn replies into requests.
 inbound_handled = Signal()
 
 
@@ -37,7 +37,7 @@ def handle_inbound(inbound: InboundMessage) -> str:
     inbound.kind = kind
     program = program_for(inbound)
     HANDLERS[kind](inbound, program)
-    inbound_handled.send(InboundMessage, inbound=inbound, kind=kind)
+    inbound_handled.send(InboundMessage, inbound=inbound, kind=kind, program=program)
     return kind
 
 

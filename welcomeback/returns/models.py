@@ -98,6 +98,9 @@ class ReturnRequest(models.Model):
     proxy_relationship = models.CharField(max_length=100, blank=True)
     proxy_phone = models.CharField(max_length=20, blank=True)
     proxy_email = models.EmailField(blank=True)
+    intent = models.CharField(
+        max_length=8, blank=True, help_text=_("What triage read: return, crisis or other.")
+    )
     crisis = models.BooleanField(default=False)
     crisis_category = models.CharField(max_length=40, blank=True)
     status = models.CharField(
