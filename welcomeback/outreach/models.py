@@ -400,3 +400,33 @@ class StepOutcome(models.Model):
 
     def __str__(self):
         return self.summary
+
+
+class UpdateSubscriber(models.Model):
+    """Someone who asked for occasional email updates from the public site.
+
+    Double opt-in: nothing is sent but the confirmation until they follow
+    its link; one click unsubscribes (RFC 8058). Not tied to any client.
+    """
+
+    email = models.EmailField(unique=True)
+    language = models.CharField(max_length=8, default="en")
+    program = models.ForeignKey(
+        Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # The exact words they agreed to on the sign-up page.
+    wording = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Update subscriber {self.pk}"
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
