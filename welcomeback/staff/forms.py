@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from welcomeback.care.models import AttendanceStatus, Client, DischargeReason
+from welcomeback.care.models import AttendanceStatus, Client, DischargeReason, Program
+from welcomeback.returns.models import ContactMethod, ContactResult, RequestChannel, RequestStatus
 
 MARK_CHOICES = [
     (AttendanceStatus.ATTENDED, _("Here")),
@@ -164,3 +165,43 @@ class OptOutForm(ConsentForm):
 
 class TaskDoneForm(forms.Form):
     outcome = forms.CharField(label=_("What happened"), max_length=300, required=False)
+
+
+class ContactLogForm(forms.Form):
+    method = forms.ChoiceField(label=_("How"), choices=ContactMethod.choices)
+    result = forms.ChoiceField(label=_("What happened"), choices=ContactResult.choices)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Where things stand"), choices=RequestStatus.choices)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
+
+
+class NewRequestForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("Program"), queryset=None)
+    channel = forms.ChoiceField(
+        label=_("They reached us by"),
+        choices=[(RequestChannel.PHONE, _("Phone call")), (RequestChannel.WALK_IN, _("Walk-in"))],
+    )
+    name = forms.CharField(label=_("Their name (optional)"), required=False, max_length=200)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    email = forms.EmailField(label=_("Email"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("en", "English"), ("es", "Español")]
+    )
+    message = forms.CharField(
+        label=_("What they said, in their words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.filter(pk__in=[p.pk for p in programs])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("email"):
+            raise forms.ValidationError(_("Add a phone number or an email so we can reach them."))
+        return data

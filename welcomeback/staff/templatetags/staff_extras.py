@@ -62,3 +62,20 @@ def status_badge(status, label):
         STATUS_ICONS.get(status, "•"),
         label,
     )
+
+
+@register.simple_tag
+def request_clock(request, now):
+    """A visible response clock: time left, or how long past due."""
+    if request.first_response_at:
+        return format_html('<span class="clock clock-answered">{}</span>', _("Answered"))
+    left = request.due_at - now
+    if left.total_seconds() >= 0:
+        words = _("answer within %(time)s") % {"time": timesince(now, request.due_at, depth=1)}
+        css = "clock-soon" if left.total_seconds() < 15 * 60 else "clock-ok"
+    else:
+        words = _("past due by %(time)s") % {"time": timesince(request.due_at, now, depth=1)}
+        css = "clock-overdue"
+    return format_html(
+        '<span class="clock {}"><span aria-hidden="true">◷</span> {}</span>', css, words
+    )

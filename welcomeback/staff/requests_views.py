@@ -1,0 +1,114 @@
+"""Staff screens for return requests: one request with its clock, contact
+log and status; and one screen to log a call or a walk-in."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from welcomeback.returns.models import ReturnRequest
+from welcomeback.returns.requests import assign, change_status, log_contact, open_request
+from welcomeback.staff import access
+from welcomeback.staff.forms import ContactLogForm, NewRequestForm, StatusForm
+from welcomeback.staff.views import chosen_program
+
+
+def get_request(request, pk) -> ReturnRequest:
+    programs = access.programs_for_staff(request)
+    return get_object_or_404(
+        ReturnRequest.objects.select_related("program", "client", "assignee"),
+        pk=pk,
+        program__in=programs,
+    )
+
+
+@login_required
+def request_detail(request, pk):
+    return render_request(request, get_request(request, pk))
+
+
+def render_request(request, return_request, contact_form=None, status_form=None, status=200):
+    return render(
+        request,
+        "staff/request.html",
+        {
+            "r": return_request,
+            "now": timezone.now(),
+            "attempts": return_request.attempts.select_related("by"),
+            "events": return_request.events.select_related("by"),
+            "contact_form": contact_form or ContactLogForm(),
+            "status_form": status_form or StatusForm(initial={"status": return_request.status}),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def request_contact(request, pk):
+    return_request = get_request(request, pk)
+    form = ContactLogForm(request.POST)
+    if not form.is_valid():
+        return render_request(request, return_request, contact_form=form, status=400)
+    log_contact(
+        return_request,
+        form.cleaned_data["method"],
+        form.cleaned_data["result"],
+        by=request.user,
+        note=form.cleaned_data["note"],
+    )
+    return redirect("staff:request", pk=return_request.pk)
+
+
+@login_required
+@require_POST
+def request_status(request, pk):
+    return_request = get_request(request, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return render_request(request, return_request, status_form=form, status=400)
+    change_status(
+        return_request, form.cleaned_data["status"], by=request.user, note=form.cleaned_data["note"]
+    )
+    return redirect("staff:request", pk=return_request.pk)
+
+
+@login_required
+@require_POST
+def request_take(request, pk):
+    assign(get_request(request, pk), request.user, by=request.user)
+    return redirect("staff:request", pk=pk)
+
+
+@login_required
+def request_new(request):
+    """Log a call or a walk-in: the same door, opened by a person."""
+    programs = list(access.programs_for_staff(request))
+    form = NewRequestForm(
+        request.POST or None,
+        programs=programs,
+        initial={
+            "program": (chosen_program(request, programs) or (programs[0] if programs else None))
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = open_request(
+                program=data["program"],
+                channel=data["channel"],
+                phone=data["phone"],
+                email=data["email"],
+                name=data["name"],
+                message=data["message"],
+                language=data["language"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("staff:request", pk=created.pk)
+    return render(
+        request, "staff/request_new.html", {"form": form}, status=400 if form.errors else 200
+    )
