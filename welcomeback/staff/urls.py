@@ -1,6 +1,6 @@
 from django.urls import path
 
-from welcomeback.staff import outreach_views, views
+from welcomeback.staff import outreach_views, requests_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -16,4 +16,9 @@ urlpatterns = [
     path("outreach/", outreach_views.outreach_log, name="outreach_log"),
     path("tasks/", outreach_views.tasks, name="tasks"),
     path("tasks/<int:pk>/done/", outreach_views.task_done, name="task_done"),
+    path("requests/new/", requests_views.request_new, name="request_new"),
+    path("requests/<int:pk>/", requests_views.request_detail, name="request"),
+    path("requests/<int:pk>/contact/", requests_views.request_contact, name="request_contact"),
+    path("requests/<int:pk>/status/", requests_views.request_status, name="request_status"),
+    path("requests/<int:pk>/take/", requests_views.request_take, name="request_take"),
 ]

@@ -13,6 +13,7 @@ from welcomeback.care.models import AttendanceStatus, Session
 from welcomeback.care.rollcall import drop_in_candidates, roster, save_roll_call
 from welcomeback.engagement.board import today_board
 from welcomeback.engagement.discharge import discharge
+from welcomeback.returns.board import open_requests
 from welcomeback.staff import access
 from welcomeback.staff.forms import MARK_CHOICES, DischargeForm
 from welcomeback.staff.timeline import episodes_of, person_timeline
@@ -29,6 +30,7 @@ def today(request):
     program = chosen_program(request, programs)
     ids = [program.pk] if program else [p.pk for p in programs]
     sections = today_board(ids)
+    requests, requests_total = open_requests(ids)
     return render(
         request,
         "staff/today.html",
@@ -37,6 +39,9 @@ def today(request):
             "programs": programs,
             "program": program,
             "total": sum(s.total for s in sections),
+            "requests": requests,
+            "requests_total": requests_total,
+            "now": timezone.now(),
         },
     )
 
