@@ -87,7 +87,7 @@ def open_request(
     email = (email or "").strip().lower()
     if not phone and not email:
         raise ValidationError(_("Enter a phone number or an email so we can reach you."))
-    if client is None and origin == Origin.SELF:
+    if client is None:
         client = find_client(phone, email)
     outcome = triage(message or "", language)
     with transaction.atomic():
