@@ -108,6 +108,32 @@ def fingerprint() -> str:
 
 def wipe():
     """Empty the database as a fresh one would be, children first."""
+    from welcomeback.outreach.models import (
+        CadenceState,
+        CadenceStep,
+        ConsentEvent,
+        ContactPoint,
+        InboundMessage,
+        Message,
+        StepOutcome,
+        Template,
+    )
+    from welcomeback.returns.models import ReturnRequest
+    from welcomeback.worklist.models import Task
+
+    for model in (
+        StepOutcome,
+        CadenceState,
+        CadenceStep,
+        ReturnRequest,
+        Message,
+        InboundMessage,
+        ConsentEvent,
+        ContactPoint,
+        Template,
+        Task,
+    ):
+        model.objects.all().delete()
     StatusChange.objects.all().delete()
     Engagement.objects.all().delete()
     Attendance.objects.all().delete()
@@ -328,3 +354,25 @@ def test_rescan_counts_a_drop_in_as_contact_and_takes_back_a_corrected_one(eveni
     touched = record_attendance_many([Mark(drop_in, client.pk, AttendanceStatus.MISSED)])
     rescan(touched, drop_in.ends_at)
     assert Engagement.objects.get(pk=episode.pk).last_contact_at is None
+
+
+def test_the_demo_shows_outreach_happening_to_people_drifting_now(demo):
+    from welcomeback.outreach.models import Message, StepOutcome
+    from welcomeback.worklist.models import Task
+
+    assert StepOutcome.objects.exists()
+    assert Message.objects.filter(purpose__in=["missed", "lapsing", "check_in"]).exists()
+    assert Message.objects.filter(state="queued").exists()
+    assert Message.objects.filter(state="suppressed").exists(), "some people declined messages"
+    assert Task.objects.filter(kind__in=["call", "letter", "opt_out_review"]).exists()
+
+
+def test_the_demo_has_open_requests_in_crisis_overdue_and_on_behalf(demo):
+    from django.utils import timezone
+
+    from welcomeback.returns.models import ReturnRequest
+
+    open_requests = ReturnRequest.objects.filter(status="new")
+    assert open_requests.filter(crisis=True).exists()
+    assert open_requests.filter(origin="proxy").exists()
+    assert open_requests.filter(due_at__lt=timezone.now(), first_response_at=None).exists()

@@ -199,6 +199,10 @@ def create_program(site: Site, spec: ProgramSpec) -> Program:
         opens_at=spec.opens_at,
         closes_at=spec.closes_at,
         open_weekdays=spec.open_weekdays,
+        # Fictional on-call contacts: the console provider shows the pages.
+        on_call_phone="+12125550199",
+        on_call_email="on-call@example.org",
+        director_email="director@example.org",
     )
 
 

@@ -24,6 +24,8 @@ from welcomeback.demo.catalog import (
     scheduled_sessions_by_group,
 )
 from welcomeback.demo.journeys import Calendar, Planner
+from welcomeback.demo.outreach import start_outreach
+from welcomeback.demo.requests import open_demo_requests
 from welcomeback.demo.simulate import Simulation
 from welcomeback.demo.summary import Summary, summarize
 
@@ -66,6 +68,9 @@ def build_demo(
         sessions = scheduled_sessions_by_group(catalog)
         plan = Planner(rng, calendar, catalog, sessions).plan(clients)
         Simulation(plan, calendar, catalog, now, staff).run(progress=progress)
+        programs = sorted(catalog.programs.values(), key=lambda program: program.pk)
+        start_outreach(rng, programs, now, staff)
+        open_demo_requests(rng, programs, now, staff)
     return summarize()
 
 
