@@ -9,13 +9,17 @@ impossible even if a claim expired. This is correct on SQLite and
 PostgreSQL alike; no row locks are needed (STYLE.md).
 """
 
+import functools
+import json
 import logging
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import DateTimeField, Q
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -26,16 +30,19 @@ from welcomeback.care.models import (
     Episode,
     Expectation,
     Group,
+    Program,
     Session,
     SessionStatus,
 )
 from welcomeback.engagement import policy
 from welcomeback.engagement.models import Engagement, StatusChange
-from welcomeback.lib.bulk import update_from_values
+from welcomeback.lib.bulk import insert_rows, update_from_values
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+# Rows per claim: fewer, bigger batches save round trips. CLAIM_LEASE must
+# stay far longer than a batch takes (under a second; bench/RESULTS.md).
+BATCH_SIZE = 1000
 CLAIM_LEASE = timedelta(minutes=5)
 # How far ahead to look for the next expected session.
 LOOKAHEAD = timedelta(days=8)
@@ -45,6 +52,9 @@ IDLE_RECHECK = timedelta(days=1)
 # cannot crash-loop the sweep.
 ERROR_BACKOFF = timedelta(hours=1)
 RECENT_KEPT = 3
+# Plain strings: a TextChoices member hashes by its name, not its value.
+CONTACT = frozenset(str(status) for status in CONTACT_STATUSES)
+NOT_COUNTED = frozenset(str(status) for status in NOT_COUNTED_STATUSES)
 
 WRITTEN_FIELDS = [
     "status",
@@ -70,9 +80,12 @@ class PassResult:
     errors: int = 0
     lost: int = 0
     transitions: list = field(default_factory=list)
+    # Rows of batches whose write was refused: those still claimed by this
+    # pass's token are taken up again with its next batch.
+    held: set = field(default_factory=set, repr=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class ExpectedSession:
     starts_at: datetime
     ends_at: datetime
@@ -85,7 +98,7 @@ def run_once(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> PassR
     now = now or timezone.now()
     result = PassResult()
     token = uuid.uuid4()
-    while claimed := claim_batch(now, token, batch_size):
+    while claimed := claim_batch(now, token, batch_size, held=result.held):
         process_batch(claimed, now, token, result)
     return result
 
@@ -95,37 +108,123 @@ def due_rows(now: datetime):
     return Engagement.objects.filter(next_check_at__lte=now).filter(free)
 
 
-def claim_batch(now: datetime, token: uuid.UUID, batch_size: int) -> list[Engagement]:
-    due_ids = list(
-        due_rows(now).order_by("next_check_at").values_list("pk", flat=True)[:batch_size]
-    )
+def claim_batch(now: datetime, token: uuid.UUID, batch_size: int, held=()) -> list[Engagement]:
+    """Claim up to ``batch_size`` due rows; return them, with the rows of
+    ``held`` still claimed by this token (an earlier batch whose write was
+    refused)."""
+    due_ids = find_due(now, batch_size)
     if not due_ids:
         return []
-    claimed = (
-        due_rows(now)
-        .filter(pk__in=due_ids)
-        .update(claim_token=token, claimed_until=now + CLAIM_LEASE)
+    with fast_timestamps():
+        rows = claim(due_ids, now, token)
+        if not rows:
+            return []  # another sweep took them all first
+        if leftover := set(held).difference(row.pk for row in rows):
+            # By primary key: claim_token has no index.
+            rows += Engagement.objects.filter(pk__in=leftover, claim_token=token)
+    attach_programs(rows)
+    in_utc(rows)
+    return rows
+
+
+def claim(ids: list[int], now: datetime, token: uuid.UUID) -> list[Engagement]:
+    """The conditional UPDATE that takes the rows of ``ids`` still due and
+    unclaimed for ``token``; returns the rows it took (RETURNING saves
+    reading them again)."""
+    lease = now + CLAIM_LEASE
+    if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
+        claimed = due_rows(now).filter(pk__in=ids).update(claim_token=token, claimed_until=lease)
+        return list(Engagement.objects.filter(pk__in=ids, claim_token=token)) if claimed else []
+    meta = Engagement._meta
+    q = connection.ops.quote_name
+    column = {f.attname: q(f.column) for f in meta.concrete_fields}
+    prep = {
+        name: meta.get_field(name).get_db_prep_value(value, connection)
+        for name, value in (
+            ("claim_token", token),
+            ("claimed_until", lease),
+            ("next_check_at", now),
+        )
+    }
+    in_ids, ids_param = pk_in(ids)
+    sql = (
+        f"UPDATE {q(meta.db_table)} SET {column['claim_token']} = %s, "  # noqa: S608
+        f"{column['claimed_until']} = %s "
+        f"WHERE {column[meta.pk.attname]} {in_ids} AND {column['next_check_at']} <= %s "
+        f"AND ({column['claimed_until']} IS NULL OR {column['claimed_until']} < %s) "
+        f"RETURNING {', '.join(column.values())}"
     )
-    if claimed == 0:
-        return []  # another sweep took them all first
-    return list(Engagement.objects.filter(claim_token=token).select_related("program", "episode"))
+    at = prep["next_check_at"]
+    params = [prep["claim_token"], prep["claimed_until"], ids_param, at, at]
+    return list(Engagement.objects.raw(sql, params))
+
+
+def pk_in(ids: list[int]) -> tuple[str, object]:
+    """``IN (ids)`` as one parameter, whatever the number of ids: an array
+    on PostgreSQL, a JSON list on SQLite."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", list(ids)
+    return "IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))
+
+
+def find_due(now: datetime, batch_size: int) -> list[int]:
+    """The ids of due_rows(now), oldest first: the partial index
+    ``engagement_due`` answers it. Plain SQL, because with nothing due this
+    is a whole pass and the ORM would spend longer compiling it than the
+    database spends answering it."""
+    at = Engagement._meta.get_field("next_check_at").get_db_prep_value(now, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(due_sql(connection.vendor), [at, at, batch_size])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+@functools.cache
+def due_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    meta = Engagement._meta
+    column = {name: q(meta.get_field(name).column) for name in ("next_check_at", "claimed_until")}
+    return (
+        f"SELECT {q(meta.pk.column)} FROM {q(meta.db_table)} "  # noqa: S608
+        f"WHERE {column['next_check_at']} <= %s "
+        f"AND ({column['claimed_until']} IS NULL OR {column['claimed_until']} < %s) "
+        f"ORDER BY {column['next_check_at']} LIMIT %s"
+    )
+
+
+def in_utc(rows: list[Engagement]) -> None:
+    """Datetimes in ``datetime.UTC``, as Django's loader gives them."""
+    fields = [f.attname for f in Engagement._meta.concrete_fields if isinstance(f, DateTimeField)]
+    for row in rows:
+        for name in fields:
+            value = getattr(row, name)
+            if value is not None and value.tzinfo is not UTC:
+                setattr(row, name, value.astimezone(UTC))
+
+
+def attach_programs(rows: list[Engagement]) -> None:
+    """One query for the batch's few programs instead of a join per row."""
+    programs = Program.objects.in_bulk({row.program_id for row in rows})
+    cache = Engagement._meta.get_field("program")
+    for row in rows:
+        cache.set_cached_value(row, programs[row.program_id])
 
 
 def process_batch(rows: list[Engagement], now: datetime, token, result: PassResult) -> None:
     sessions = expected_sessions(rows, now)
     changes = []
-    for row in rows:
-        try:
-            change = evaluate(row, sessions.get(row.pk, []), now)
-        except Exception:
-            log.exception("sweep could not evaluate engagement %s", row.pk)
-            result.errors += 1
-            row.next_check_at = now + ERROR_BACKOFF
-            change = None
-        row.claim_token = None
-        row.claimed_until = None
-        if change:
-            changes.append(change)
+    with in_source_language():
+        for row in rows:
+            try:
+                change = evaluate(row, sessions.get(row.pk, []), now)
+            except Exception:
+                log.exception("sweep could not evaluate engagement %s", row.pk)
+                result.errors += 1
+                row.next_check_at = now + ERROR_BACKOFF
+                change = None
+            row.claim_token = None
+            row.claimed_until = None
+            if change:
+                changes.append(change)
     try:
         with transaction.atomic():
             written = update_from_values(
@@ -139,12 +238,15 @@ def process_batch(rows: list[Engagement], now: datetime, token, result: PassResu
             )
             if written != len(rows):
                 raise LostClaimError
-            StatusChange.objects.bulk_create(changes)
+            # The unique (engagement, seq) refuses a transition written twice.
+            insert_rows(StatusChange, changes)
     except LostClaimError:
         # Our lease ran out and another sweep has these rows now.
         log.warning("sweep lost its claim on a batch of %s rows", len(rows))
         result.lost += len(rows)
+        result.held.update(row.pk for row in rows)
         return
+    result.held.difference_update(row.pk for row in rows)
     result.checked += len(rows)
     result.changed += len(changes)
     result.transitions += [(c.engagement_id, c.from_status, c.to_status) for c in changes]
@@ -162,15 +264,11 @@ def evaluate(row: Engagement, sessions: list[ExpectedSession], now: datetime):
     anchor = drift_anchor(row)
     thresholds = policy.Thresholds.of(program)
     status, crossed = policy.status_at(now, anchor, row.first_missed_at, thresholds)
-    with override(None):
-        row.reason = policy.reason_text(
-            now,
-            row.last_contact_at,
-            row.started_at,
-            row.missed_count,
-            row.recent_missed,
-            program.zone,
-        )[:300]
+    if _untranslated.get():  # process_batch switched translations off already
+        row.reason = reason(row, now)
+    else:
+        with in_source_language():
+            row.reason = reason(row, now)
     candidates = [
         moment
         for moment in (
@@ -198,6 +296,36 @@ def evaluate(row: Engagement, sessions: list[ExpectedSession], now: datetime):
     return change
 
 
+# Set while translations are off for a whole batch, so that each row need
+# not switch them off and on again (that costs more than its status rules).
+_untranslated: ContextVar[bool] = ContextVar("sweep_untranslated", default=False)
+
+
+@contextmanager
+def in_source_language():
+    """Reasons are stored in the source language, whatever the active one."""
+    if _untranslated.get():
+        yield
+        return
+    reset = _untranslated.set(True)
+    try:
+        with override(None):
+            yield
+    finally:
+        _untranslated.reset(reset)
+
+
+def reason(row: Engagement, now: datetime) -> str:
+    return policy.reason_text(
+        now,
+        row.last_contact_at,
+        row.started_at,
+        row.missed_count,
+        row.recent_missed,
+        row.program.zone,
+    )[:300]
+
+
 def drift_anchor(row: Engagement) -> datetime:
     """The drift clock runs from the later of the last contact and the
     (re)start of the episode."""
@@ -214,22 +342,27 @@ def scan(row: Engagement, sessions: list[ExpectedSession], now: datetime, grace)
     moves past sessions that are settled, so a late roll call is never lost.
     """
     waiting_since = None
+    # Misses since the last contact, noted once at the end: a contact
+    # forgets the misses before it, and only the last few are described.
+    missed = []
     for session in sessions:
-        if session.attendance in CONTACT_STATUSES:
+        if session.attendance in CONTACT:
             note_contact(row, session.starts_at)
+            missed = []
             if waiting_since is None:
                 row.scanned_until = session.starts_at
             continue
-        settled = session.attendance in NOT_COUNTED_STATUSES or session.ends_at + grace <= now
-        if not settled:
+        uncounted = session.attendance in NOT_COUNTED
+        if not (uncounted or session.ends_at + grace <= now):
             if waiting_since is None:
                 waiting_since = session.ends_at + grace
             continue
         if waiting_since is not None:
             continue
         row.scanned_until = session.starts_at
-        if session.attendance not in NOT_COUNTED_STATUSES:
-            note_miss(row, session)
+        if not uncounted:
+            missed.append(session)
+    note_misses(row, missed)
     return waiting_since
 
 
@@ -241,36 +374,80 @@ def note_contact(row: Engagement, at: datetime) -> None:
     row.recent_missed = []
 
 
-def note_miss(row: Engagement, session: ExpectedSession) -> None:
-    row.first_missed_at = row.first_missed_at or session.starts_at
-    row.missed_count += 1
-    recent = [*row.recent_missed, {"at": session.starts_at.isoformat(), "group": session.label}]
-    row.recent_missed = recent[-RECENT_KEPT:]
+def note_misses(row: Engagement, sessions: list[ExpectedSession]) -> None:
+    """The same as noting each miss in turn, describing only those kept."""
+    if not sessions:
+        return
+    row.first_missed_at = row.first_missed_at or sessions[0].starts_at
+    row.missed_count += len(sessions)
+    described = [{"at": s.starts_at.isoformat(), "group": s.label} for s in sessions[-RECENT_KEPT:]]
+    row.recent_missed = [*row.recent_missed, *described][-RECENT_KEPT:]
 
 
 def expected_sessions(rows: list[Engagement], now: datetime) -> dict[int, list[ExpectedSession]]:
     """Each row's expected, scheduled sessions after its scan mark, up to
-    a week ahead, with the person's attendance mark if any; two queries'
-    worth of SQL for the whole batch, whatever the history size."""
+    a week ahead, with the person's attendance mark if any; one query for
+    the whole batch, whatever the history size."""
     if not rows:
         return {}
     by_episode: dict[int, list[ExpectedSession]] = {row.pk: [] for row in rows}
     lower = {row.pk: row.scanned_until or drift_anchor(row) for row in rows}
-    with connection.cursor() as cursor:
-        cursor.execute(*expected_sessions_sql(list(by_episode), now + LOOKAHEAD))
-        for episode_id, starts_at, ends_at, label, mark in cursor.fetchall():
-            starts_at = as_aware(starts_at)
-            if starts_at <= lower[episode_id]:
-                continue
-            by_episode[episode_id].append(
-                ExpectedSession(starts_at, as_aware(ends_at), label or "", mark)
-            )
+    for episode_id, starts_at, ends_at, label, mark in read_expected(
+        *expected_sessions_sql(list(by_episode), now + LOOKAHEAD)
+    ):
+        starts_at, ends_at = as_utc(starts_at), as_utc(ends_at)
+        if starts_at <= lower[episode_id]:
+            continue
+        by_episode[episode_id].append(ExpectedSession(starts_at, ends_at, label or "", mark))
     for sessions in by_episode.values():
         sessions.sort(key=lambda s: s.starts_at)
     return by_episode
 
 
+def read_expected(sql: str, params: list) -> list[tuple]:
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    # A few index lookups per row: a parallel plan or JIT compilation only
+    # adds start-up time to it, whatever the planner estimates. (A speed-up
+    # only; the results are the same.)
+    with transaction.atomic(), fast_timestamps(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('max_parallel_workers_per_gather', '0', true), "
+            "set_config('jit', 'off', true)"
+        )
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@contextmanager
+def fast_timestamps():
+    """Read timestamptz columns with psycopg's own loader, written in C: the
+    same instants, aware and in UTC, as Django's, which wraps the
+    pure-Python loader and would cost the sweep more than all its other
+    reading. Only for the sweep's own queries (a Django execute wrapper)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.execute_wrapper(register_fast_timestamps):
+        yield
+
+
+def register_fast_timestamps(execute, sql, params, many, context):
+    adapters = getattr(context["cursor"].cursor, "adapters", None)  # psycopg 3
+    if adapters is not None:
+        from psycopg.types.datetime import TimestamptzLoader
+
+        adapters.register_loader("timestamptz", TimestamptzLoader)
+    return execute(sql, params, many, context)
+
+
 def expected_sessions_sql(episode_ids: list[int], until: datetime) -> tuple[str, list]:
+    """The batch's expectations are found once (the index on episode), then
+    a group's sessions through the index on (group, start), or the one
+    appointment by its key; each mark is one lookup in attendance's unique
+    (session, client) index."""
     q = connection.ops.quote_name
     tables = {
         "x": Expectation._meta.db_table,
@@ -281,31 +458,39 @@ def expected_sessions_sql(episode_ids: list[int], until: datetime) -> tuple[str,
         "a": Attendance._meta.db_table,
     }
     t = {alias: q(name) for alias, name in tables.items()}
-    ids = ", ".join(["%s"] * len(episode_ids))
-    lower = (
-        "COALESCE(e.scanned_until, CASE WHEN e.last_contact_at > e.started_at "
-        "THEN e.last_contact_at ELSE e.started_at END)"
-    )
-    common = f"""
+    ids, ids_param = pk_in(episode_ids)
+    expected = f"""
+        SELECT x.episode_id, x.group_id, x.session_id, x.starts, x.ends, ep.client_id,
+            g.name AS label,
+            COALESCE(e.scanned_until, CASE WHEN e.last_contact_at > e.started_at
+                THEN e.last_contact_at ELSE e.started_at END) AS lower
+        FROM {t["x"]} x
         JOIN {t["e"]} e ON e.episode_id = x.episode_id
         JOIN {t["ep"]} ep ON ep.id = x.episode_id
-        LEFT JOIN {t["g"]} g ON g.id = s.group_id
-        LEFT JOIN {t["a"]} a ON a.session_id = s.id AND a.client_id = ep.client_id
-        WHERE x.episode_id IN ({ids})
-          AND s.status = %s
+        LEFT JOIN {t["g"]} g ON g.id = x.group_id
+        WHERE x.episode_id {ids}
+    """  # noqa: S608 -- quoted names only; the values are parameters
+    mark = (
+        f"SELECT a.status FROM {t['a']} a "  # noqa: S608 -- quoted names only
+        "WHERE a.session_id = s.id AND a.client_id = x.client_id"
+    )
+    where = """
+        WHERE s.status = %s
           AND s.starts_at >= x.starts AND (x.ends IS NULL OR s.starts_at < x.ends)
-          AND s.starts_at > {lower}
-          AND s.starts_at <= %s
+          AND s.starts_at > x.lower AND s.starts_at <= %s
     """
-    select = "SELECT x.episode_id, s.starts_at, s.ends_at, g.name, a.status"
     sql = (
-        f"{select} FROM {t['x']} x JOIN {t['s']} s ON s.group_id = x.group_id {common} "
+        f"WITH expected AS ({expected}) "  # noqa: S608
+        f"SELECT x.episode_id, s.starts_at, s.ends_at, x.label, ({mark}) "
+        f"FROM expected x JOIN {t['s']} s ON s.group_id = x.group_id {where} "
         f"UNION ALL "
-        f"{select} FROM {t['x']} x JOIN {t['s']} s ON s.id = x.session_id {common}"
+        f"SELECT x.episode_id, s.starts_at, s.ends_at, g.name, ({mark}) "
+        f"FROM expected x JOIN {t['s']} s ON s.id = x.session_id "
+        f"LEFT JOIN {t['g']} g ON g.id = s.group_id {where}"
     )
     db_until = Session._meta.get_field("starts_at").get_db_prep_value(until, connection)
-    params = [*episode_ids, SessionStatus.SCHEDULED, db_until]
-    return sql, params * 2
+    condition = [SessionStatus.SCHEDULED, db_until]
+    return sql, [ids_param, *condition, *condition]
 
 
 def as_aware(value) -> datetime:
@@ -314,3 +499,11 @@ def as_aware(value) -> datetime:
     if timezone.is_naive(value):
         value = value.replace(tzinfo=UTC)
     return value
+
+
+def as_utc(value) -> datetime:
+    """An aware datetime in ``datetime.UTC``, as Django's own loaders give
+    (comparing datetimes with two different tzinfo objects is slower)."""
+    if type(value) is datetime and value.tzinfo is UTC:
+        return value
+    return as_aware(value).astimezone(UTC)
