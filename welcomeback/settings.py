@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "welcomeback.care",
+    "welcomeback.accounts",
     "welcomeback.worklist",
     "welcomeback.engagement",
     "welcomeback.outreach",
@@ -210,3 +211,10 @@ ANYMAIL = _anymail_from_environment()
 # The SDK logs each API call at INFO (URLs and headers, no message text):
 # noise in our logs, so only its warnings.
 LOGGING["loggers"]["twilio.http_client"] = {"level": "WARNING"}
+
+# -- Audit trail (docs/security.md) -----------------------------------------
+# Keeps the request at hand for the audit trail and records refusals (403)
+# under /staff/ and /admin/. Last, so it runs after AuthenticationMiddleware.
+MIDDLEWARE += ["welcomeback.accounts.audit_middleware.AuditMiddleware"]
+# Behind our TLS proxy the client's address is the last X-Forwarded-For entry.
+AUDIT_FORWARDED_FOR = env_bool("BEHIND_TLS_PROXY", default=False)

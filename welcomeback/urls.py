@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="staff:today", permanent=False)),
     path("staff/", include("welcomeback.staff.urls")),
+    path("staff/audit/", include("welcomeback.accounts.urls")),
     path("o/", include("welcomeback.outreach.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
