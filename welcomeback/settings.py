@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "welcomeback.outreach",
     "welcomeback.returns",
     "welcomeback.staff",
+    "welcomeback.portal",
     "welcomeback.demo",
 ]
 
@@ -211,6 +212,34 @@ ANYMAIL = _anymail_from_environment()
 # The SDK logs each API call at INFO (URLs and headers, no message text):
 # noise in our logs, so only its warnings.
 LOGGING["loggers"]["twilio.http_client"] = {"level": "WARNING"}
+
+# -- The public side (docs/public-pages.md) ---------------------------------
+# The program the public pages speak for: its discreet name, number, hours
+# and response clock. Empty means the first program by id.
+PUBLIC_PROGRAM_ID = env_int("PUBLIC_PROGRAM_ID", 0) or None
+# Where "Exit this page" goes: a neutral site that says nothing about care.
+PUBLIC_EXIT_URL = env_str("PUBLIC_EXIT_URL") or "https://www.bbc.com/weather"
+# Behind a proxy every visitor has the proxy's address; name the header that
+# carries theirs (e.g. X-Forwarded-For; its last address is used, the one
+# the proxy saw). Empty means REMOTE_ADDR.
+PUBLIC_CLIENT_IP_HEADER = env_str("PUBLIC_CLIENT_IP_HEADER") or ""
+# Rate limits on the public forms: (requests, seconds), per visitor address
+# and per phone number or email.
+PUBLIC_LIMIT_PER_ADDRESS = (env_int("PUBLIC_LIMIT_PER_ADDRESS", 5), 10 * 60)
+PUBLIC_LIMIT_PER_CONTACT = (env_int("PUBLIC_LIMIT_PER_CONTACT", 3), 60 * 60)
+# The on-behalf form answers no sooner than this, known person or not, so
+# its timing says nothing (42 CFR 2.13(c)).
+PUBLIC_PROXY_ANSWER_SECONDS = env_int("PUBLIC_PROXY_ANSWER_MS", 250) / 1000
+# The rate limits live in the cache. The default is per process; with
+# several web processes use one shared cache, e.g.
+# CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache and
+# CACHE_LOCATION=welcomeback_cache (then `manage.py createcachetable`).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND") or "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": env_str("CACHE_LOCATION") or "welcomeback",
+    }
+}
 
 # -- Audit trail (docs/security.md) -----------------------------------------
 # Keeps the request at hand for the audit trail and records refusals (403)

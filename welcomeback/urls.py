@@ -1,10 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="staff:today", permanent=False)),
     path("staff/", include("welcomeback.staff.urls")),
     path("staff/audit/", include("welcomeback.accounts.urls")),
     path("o/", include("welcomeback.outreach.urls")),
@@ -12,4 +10,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # The public side at the root: /, /come-back/, /for-someone/, /l/… (docs/public-pages.md)
+    path("", include("welcomeback.portal.urls")),
 ]

@@ -1,0 +1,60 @@
+"""Rate limits on the public forms, in Django's cache.
+
+Two counters per form: one per visitor address, one per phone number or
+email. Keys are keyed hashes (salted_hmac), so the cache never holds an
+address, a number or an email in the clear. A fixed window starts at the
+first request; a person who reaches a limit gets a kind page (status 429)
+with the program's number and 988 — never an error page.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+SALT = "welcomeback.portal.limits"
+
+
+def visitor_address(request) -> str:
+    header = settings.PUBLIC_CLIENT_IP_HEADER
+    if header:
+        forwarded = request.headers.get(header, "")
+        # The last address is the one our own proxy saw; earlier ones are
+        # whatever the visitor chose to send.
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _key(form: str, kind: str, value: str) -> str:
+    digest = salted_hmac(SALT, f"{kind}:{value}").hexdigest()[:32]
+    return f"portal:limit:{form}:{kind}:{digest}"
+
+
+def _over(key: str, limit: tuple[int, int]) -> bool:
+    most, _seconds = limit
+    return (cache.get(key) or 0) >= most
+
+
+def _count(key: str, limit: tuple[int, int]) -> None:
+    _most, seconds = limit
+    if cache.add(key, 1, timeout=seconds):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        # It expired between add() and incr(): start a new window.
+        cache.add(key, 1, timeout=seconds)
+
+
+def allow(form: str, request, contact: str = "") -> bool:
+    """Count this request; False when the visitor or the contact point has
+    reached its limit (then nothing is counted)."""
+    keys = [(_key(form, "ip", visitor_address(request)), settings.PUBLIC_LIMIT_PER_ADDRESS)]
+    if contact:
+        keys.append((_key(form, "contact", contact.lower()), settings.PUBLIC_LIMIT_PER_CONTACT))
+    if any(_over(key, limit) for key, limit in keys):
+        return False
+    for key, limit in keys:
+        _count(key, limit)
+    return True
