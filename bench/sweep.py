@@ -78,7 +78,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
+        default=os.environ.get("BENCH_SWEEP_DATABASE_URL", DEFAULT_URL),
         help=f"A dedicated benchmark database, created if missing (default {DEFAULT_URL}).",
     )
     parser.add_argument("--enrollments", type=int, default=100_000)
