@@ -159,3 +159,19 @@ def test_a_step_that_came_due_long_ago_is_noted_not_sent(drifting):
     assert Engagement.objects.get(pk=episode.pk).status == Status.LAPSING
     assert not Message.objects.filter(client=client, purpose="lapsing").exists()
     assert "Not taken: it came due more than 2 days ago" in outcomes(episode)
+
+
+def test_the_sweep_announces_status_changes_and_the_cadence_follows(drifting):
+    program, client, episode, first = drifting
+    with time_machine.travel(first.starts_at + timedelta(days=2, hours=15), tick=False):
+        sweep.run_once()  # no sync_all: the signal alone starts the cadence
+        state = CadenceState.objects.get(pk=episode.pk)
+        assert state.status == Status.MISSED
+        assert cadence.plan_due() == 1
+
+
+def test_the_sweep_loop_runs_the_planner_and_dispatch(drifting):
+    from welcomeback.engagement.hooks import _after_pass
+
+    names = {hook.__name__ for hook in _after_pass}
+    assert {"plan_due", "release_due", "recover_stuck", "escalate_overdue"} <= names

@@ -527,11 +527,6 @@ def test_a_resumed_episode_starts_its_drift_clock_again(world):
     assert engagement_of(world.episode).status == Status.LAPSING
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sweep.evaluate dates a return to engaged at row.last_contact_at, "
-    "not at the drift anchor (the later of last contact and the restart)",
-)
 def test_a_resumed_episode_is_engaged_since_it_resumed(world):
     maya_attends_the_first_tuesday(world)
     sweep_at(world.missed_at(world.evening(2, 5)))

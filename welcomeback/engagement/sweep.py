@@ -13,6 +13,7 @@ import functools
 import json
 import logging
 import uuid
+import zoneinfo
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from welcomeback.care.models import (
 )
 from welcomeback.engagement import policy
 from welcomeback.engagement.models import Engagement, StatusChange
+from welcomeback.engagement.signals import statuses_changed
 from welcomeback.lib.bulk import insert_rows, update_from_values
 
 log = logging.getLogger(__name__)
@@ -198,7 +200,7 @@ def in_utc(rows: list[Engagement]) -> None:
         for name in fields:
             value = getattr(row, name)
             if value is not None and value.tzinfo is not UTC:
-                setattr(row, name, value.astimezone(UTC))
+                setattr(row, name, as_utc(value))
 
 
 def attach_programs(rows: list[Engagement]) -> None:
@@ -225,31 +227,50 @@ def process_batch(rows: list[Engagement], now: datetime, token, result: PassResu
             row.claimed_until = None
             if change:
                 changes.append(change)
-    try:
-        with transaction.atomic():
-            written = update_from_values(
-                Engagement,
-                WRITTEN_FIELDS,
-                rows,
-                where_sql="t.claim_token = %s",
-                where_params=[
-                    Engagement._meta.get_field("claim_token").get_db_prep_save(token, connection)
-                ],
-            )
-            if written != len(rows):
-                raise LostClaimError
-            # The unique (engagement, seq) refuses a transition written twice.
-            insert_rows(StatusChange, changes)
-    except LostClaimError:
-        # Our lease ran out and another sweep has these rows now.
-        log.warning("sweep lost its claim on a batch of %s rows", len(rows))
-        result.lost += len(rows)
-        result.held.update(row.pk for row in rows)
-        return
+    while rows:
+        try:
+            write_batch(rows, changes, token)
+            break
+        except LostClaimError:
+            # Some rows' leases ran out and another sweep has them now: keep
+            # what is still ours and write that, so the rest never waits.
+            rows, changes, lost = still_ours(rows, changes, token)
+            log.warning("sweep lost its claim on %s rows of a batch", lost)
+            result.lost += lost
     result.held.difference_update(row.pk for row in rows)
     result.checked += len(rows)
     result.changed += len(changes)
     result.transitions += [(c.engagement_id, c.from_status, c.to_status) for c in changes]
+    if changes:
+        announce = [(c.engagement_id, c.seq, c.to_status, c.at) for c in changes]
+        statuses_changed.send(Engagement, changes=announce)
+
+
+def write_batch(rows, changes, token) -> None:
+    with transaction.atomic():
+        written = update_from_values(
+            Engagement,
+            WRITTEN_FIELDS,
+            rows,
+            where_sql="t.claim_token = %s",
+            where_params=[
+                Engagement._meta.get_field("claim_token").get_db_prep_save(token, connection)
+            ],
+        )
+        if written != len(rows):
+            raise LostClaimError
+        # The unique (engagement, seq) refuses a transition written twice.
+        insert_rows(StatusChange, changes)
+
+
+def still_ours(rows, changes, token):
+    ours = set(
+        Engagement.objects.filter(pk__in=[row.pk for row in rows], claim_token=token).values_list(
+            "pk", flat=True
+        )
+    )
+    kept = [row for row in rows if row.pk in ours]
+    return kept, [c for c in changes if c.engagement_id in ours], len(rows) - len(kept)
 
 
 class LostClaimError(Exception):
@@ -286,7 +307,9 @@ def evaluate(row: Engagement, sessions: list[ExpectedSession], now: datetime):
         seq=row.seq + 1,
         from_status=row.status,
         to_status=status,
-        at=crossed or row.last_contact_at or now,
+        # A status never starts before the one it follows; "engaged" again
+        # starts at the contact (or the resume) that ended the drift.
+        at=max(crossed or drift_anchor(row), row.since),
         reason=row.reason,
         recorded=now,
     )
@@ -501,9 +524,17 @@ def as_aware(value) -> datetime:
     return value
 
 
+# psycopg's loader gives datetimes in the session's time zone, which Django
+# sets to UTC: ZoneInfo("UTC"), a cached instance.
+SESSION_UTC = zoneinfo.ZoneInfo("UTC")
+
+
 def as_utc(value) -> datetime:
     """An aware datetime in ``datetime.UTC``, as Django's own loaders give
     (comparing datetimes with two different tzinfo objects is slower)."""
-    if type(value) is datetime and value.tzinfo is UTC:
+    zone = getattr(value, "tzinfo", None)
+    if zone is UTC:
         return value
+    if zone is SESSION_UTC:
+        return value.replace(tzinfo=UTC)
     return as_aware(value).astimezone(UTC)
