@@ -229,3 +229,15 @@ def test_today_speaks_spanish_to_staff_who_chose_it(staff_client, program_with_g
     assert '<html lang="es">' in html
     assert "Alejándose" in html
     assert "última asistencia hace 9 días" in html
+
+
+def test_viewing_a_person_or_a_roll_call_leaves_an_audit_event(staff_client, program_with_group):
+    from welcomeback.accounts.models import AuditEvent
+
+    program, group = program_with_group
+    person, _episode, _first = drifting_person(program, group)
+    staff_client.get(reverse("staff:person", args=[person.pk]))
+    staff_client.get(reverse("staff:roll_call", args=[sessions_of(group)[1].pk]))
+    views = AuditEvent.objects.filter(action="view", client_id=person.pk)
+    assert views.count() == 2
+    assert {event.actor_id for event in views} == {staff_client.user.pk}

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from welcomeback.accounts import audit
 from welcomeback.outreach import consent
 from welcomeback.outreach.models import Message, MessageState, Template
 from welcomeback.outreach.templating import (
@@ -116,6 +117,7 @@ def contact(request, pk):
                 return redirect("staff:contact", pk=client.pk)
             forms[which], status = bound, 400
     events = consent_history(client)
+    audit.viewed(request, client, client.pk, detail={"page": "contact"})
     return render(
         request,
         "staff/contact.html",

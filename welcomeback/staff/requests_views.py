@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from welcomeback.accounts import audit
 from welcomeback.returns.models import ReturnRequest
 from welcomeback.returns.requests import assign, change_status, log_contact, open_request
 from welcomeback.staff import access
@@ -25,7 +26,9 @@ def get_request(request, pk) -> ReturnRequest:
 
 @login_required
 def request_detail(request, pk):
-    return render_request(request, get_request(request, pk))
+    return_request = get_request(request, pk)
+    audit.viewed(request, return_request, return_request.client_id)
+    return render_request(request, return_request)
 
 
 def render_request(request, return_request, contact_form=None, status_form=None, status=200):

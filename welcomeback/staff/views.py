@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from welcomeback.accounts import audit
 from welcomeback.care.models import AttendanceStatus, Session
 from welcomeback.care.rollcall import drop_in_candidates, roster, save_roll_call
 from welcomeback.engagement.board import today_board
@@ -49,6 +50,7 @@ def today(request):
 @login_required
 def person(request, pk):
     client = access.get_client_for_staff(request, pk)
+    audit.viewed(request, client, client.pk)
     return render_person(request, client)
 
 
@@ -123,6 +125,7 @@ def roll_call(request, pk):
         request.session["roll_call_saved"] = saved
         return redirect("staff:roll_call", pk=session.pk)
     lines = roster(session)
+    audit.viewed_clients(request, [line.client.pk for line in lines], obj=session)
     saved = request.session.pop("roll_call_saved", None)
     return render(
         request,
