@@ -203,3 +203,30 @@ def test_spanish_speakers_get_the_spanish_text():
     program = texting_program()
     client = person(program, language="es")
     assert queue_missed(client, program).body.startswith("Hola Ana, te echamos de menos")
+
+
+def test_a_template_may_carry_one_tap_links_that_work_for_this_person():
+    from welcomeback.outreach import links
+    from welcomeback.outreach.templating import save_version, template_for
+
+    program = texting_program()
+    client = person(program)
+    template = template_for(program, Channel.EMAIL, "en", Purpose.LAPSING).template
+    save_version(
+        template,
+        {
+            "subject": "Thinking of you",
+            "body": "Hi {name}. Talk: {talk_link} Not yet: {pause_link} - {sender}",
+        },
+    )
+    message = outbox.queue_from_template(
+        client=client,
+        program=program,
+        channel=Channel.EMAIL,
+        purpose=Purpose.LAPSING,
+        key="links2",
+        now=MIDMORNING,
+    )
+    path = message.body.split("Talk: ")[1].split(" ")[0].removeprefix("http://127.0.0.1:8000")
+    token = path.rstrip("/").split("/")[-1]
+    assert links.read_link(token, links.TALK) == client.pk

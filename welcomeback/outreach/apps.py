@@ -11,8 +11,11 @@ class OutreachConfig(AppConfig):
         # it never imports outreach (ARCHITECTURE.md: imports run one way).
         from welcomeback.engagement.hooks import register_after_pass
         from welcomeback.engagement.signals import statuses_changed
-        from welcomeback.outreach import cadence, dispatch
-        from welcomeback.outreach import webhooks  # noqa: F401  (Anymail receivers)
+        from welcomeback.outreach import (
+            cadence,
+            dispatch,
+            webhooks,  # noqa: F401  (Anymail receivers)
+        )
 
         statuses_changed.connect(cadence.on_statuses_changed, dispatch_uid="outreach-cadence")
         register_after_pass(cadence.plan_due)

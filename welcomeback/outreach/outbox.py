@@ -11,12 +11,13 @@ person's timeline; nothing is dropped silently.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from welcomeback.outreach import checks, consent, pacing
+from welcomeback.outreach import checks, consent, links, pacing
 from welcomeback.outreach.contact_points import is_failing, kind_for_channel
 from welcomeback.outreach.models import (
     Channel,
@@ -73,6 +74,16 @@ def values_for(client, program, staff_name: str = "", next_session: str = "") ->
         "phone": program.phone,
         "staff": staff_name,
         "next_session": next_session,
+        **one_tap_links(client),
+    }
+
+
+def one_tap_links(client) -> dict:
+    """Signed, expiring links the person can tap without signing in."""
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    return {
+        f"{purpose}_link": base + links.make_link(client, purpose)
+        for purpose in (links.TALK, links.PAUSE, links.STOP)
     }
 
 

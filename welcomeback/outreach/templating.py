@@ -21,6 +21,9 @@ VARIABLES = {
     "phone": _("the program's phone number"),
     "staff": _("a staff member's first name"),
     "next_session": _("the next session's day and time"),
+    "talk_link": _("a one-tap link: I'd like to talk"),
+    "pause_link": _("a one-tap link: not yet, ask me again later"),
+    "stop_link": _("a one-tap link: stop messages"),
 }
 # Long but realistic values, to tell whether a template fits one SMS.
 LONGEST_VALUES = {
@@ -29,6 +32,9 @@ LONGEST_VALUES = {
     "phone": "(555) 555-0123",
     "staff": "Jordan",
     "next_session": "Thursday 6:00 PM",
+    "talk_link": "https://riverbend.example.org/l/talk/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/",
+    "pause_link": "https://riverbend.example.org/l/pause/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/",
+    "stop_link": "https://riverbend.example.org/l/stop/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/",
 }
 PARTS = ("subject", "preview", "body")
 
