@@ -12,7 +12,7 @@ program-cancelled sessions never count, and a schedule gap is not drift.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils import formats
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -80,7 +80,9 @@ def describe_misses(recent: list[dict], zone) -> str:
     by_group: dict[str, list[str]] = {}
     for miss in recent:
         when = datetime.fromisoformat(miss["at"]).astimezone(zone)
-        day = formats.date_format(when, "l")
+        # What date_format(when, "l") returns, without its per-call cost
+        # (a fifth of a full sweep's CPU; bench/RESULTS.md).
+        day = str(WEEKDAYS[when.weekday()])
         # Individual appointments have no group name.
         days = by_group.setdefault(miss["group"] or _("appointment"), [])
         if day not in days:
