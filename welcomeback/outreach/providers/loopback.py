@@ -38,30 +38,37 @@ class LoopbackSms:
         parts = urlsplit(url or os.environ.get("OUTREACH_LOOPBACK_URL") or DEFAULT_URL)
         self.host, self.port, self.path = parts.hostname, parts.port or 80, parts.path or "/"
         self.timeout = timeout or float(os.environ.get("OUTREACH_LOOPBACK_TIMEOUT") or 5)
+        self._local = threading.local()
 
     def send(self, message) -> Accepted:
         body = json.dumps({"id": message.pk, "key": message.key}).encode()
-        # A fresh connection per message: a reused keep-alive connection the
-        # receiver has closed would fail after sending, an ambiguous outcome
-        # for what is really "nothing sent".
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        try:
-            status, payload = self._post(connection, body)
-        finally:
-            connection.close()
+        status, payload = self._post(self._connection(), body)
         return answer(status, payload)
 
+    def _connection(self) -> http.client.HTTPConnection:
+        """One kept-alive connection per thread, as an HTTP client library's
+        pool keeps them; opened here so a refusal is known to be "nothing
+        sent". (The receiver never closes an idle connection, so a reused
+        one does not fail after the request went out.)"""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            try:
+                connection.connect()
+            except OSError as error:
+                raise TemporaryProviderError("connect", "could not connect") from error
+            self._local.connection = connection
+        return connection
+
     def _post(self, connection, body: bytes) -> tuple[int, bytes]:
-        try:
-            connection.connect()
-        except OSError as error:
-            raise TemporaryProviderError("connect", "could not connect") from error
         try:
             headers = {"Content-Type": "application/json"}
             connection.request("POST", self.path, body, headers)
             response = connection.getresponse()
             return response.status, response.read()
         except (OSError, http.client.HTTPException) as error:
+            connection.close()
+            self._local.connection = None
             raise TemporaryProviderError("timeout", "no answer from the receiver") from error
 
 
@@ -148,6 +155,11 @@ class _Server(ThreadingHTTPServer):
 
 def _handler_for(receiver: LoopbackReceiver):
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: one connection per worker
+        # The headers and the body go out in two writes; without this, the
+        # second waits for the client's delayed ACK (~40 ms).
+        disable_nagle_algorithm = True
+
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             try:
