@@ -82,9 +82,6 @@ class PassResult:
     errors: int = 0
     lost: int = 0
     transitions: list = field(default_factory=list)
-    # Rows of batches whose write was refused: those still claimed by this
-    # pass's token are taken up again with its next batch.
-    held: set = field(default_factory=set, repr=False)
 
 
 @dataclass(slots=True)
@@ -100,7 +97,7 @@ def run_once(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> PassR
     now = now or timezone.now()
     result = PassResult()
     token = uuid.uuid4()
-    while claimed := claim_batch(now, token, batch_size, held=result.held):
+    while claimed := claim_batch(now, token, batch_size):
         process_batch(claimed, now, token, result)
     return result
 
@@ -110,20 +107,14 @@ def due_rows(now: datetime):
     return Engagement.objects.filter(next_check_at__lte=now).filter(free)
 
 
-def claim_batch(now: datetime, token: uuid.UUID, batch_size: int, held=()) -> list[Engagement]:
-    """Claim up to ``batch_size`` due rows; return them, with the rows of
-    ``held`` still claimed by this token (an earlier batch whose write was
-    refused)."""
+def claim_batch(now: datetime, token: uuid.UUID, batch_size: int) -> list[Engagement]:
+    """Claim up to ``batch_size`` due rows for ``token`` and return them."""
     due_ids = find_due(now, batch_size)
     if not due_ids:
         return []
     with fast_timestamps():
         rows = claim(due_ids, now, token)
-        if not rows:
-            return []  # another sweep took them all first
-        if leftover := set(held).difference(row.pk for row in rows):
-            # By primary key: claim_token has no index.
-            rows += Engagement.objects.filter(pk__in=leftover, claim_token=token)
+    # An empty list when another sweep took them all first.
     attach_programs(rows)
     in_utc(rows)
     return rows
@@ -237,7 +228,6 @@ def process_batch(rows: list[Engagement], now: datetime, token, result: PassResu
             rows, changes, lost = still_ours(rows, changes, token)
             log.warning("sweep lost its claim on %s rows of a batch", lost)
             result.lost += lost
-    result.held.difference_update(row.pk for row in rows)
     result.checked += len(rows)
     result.changed += len(changes)
     result.transitions += [(c.engagement_id, c.from_status, c.to_status) for c in changes]
