@@ -69,6 +69,7 @@ DURATION_MINUTES = 180
 # Filled in by main() once Django is set up.
 connection = None
 quote = None
+SWEEP_ONLY = [False]  # --sweep-only
 
 
 # ---------------------------------------------------------------- set-up
@@ -89,6 +90,12 @@ def parse_args():
     parser.add_argument("--explain", action="store_true", help="Print the main query plans.")
     parser.add_argument(
         "--sweeps", type=int, default=1, help="Also time this many sweeps sweeping at once."
+    )
+    parser.add_argument(
+        "--sweep-only",
+        action="store_true",
+        help="Disconnect the receivers of engagement's statuses_changed signal (outreach's "
+        "cadence) to time the sweep's own work.",
     )
     return parser.parse_args()
 
@@ -334,7 +341,6 @@ class Plan:
 
 
 def build(plan: Plan, progress) -> None:
-    care, engagement = models()
     steps = [
         ("programs", lambda: build_programs(plan)),
         ("groups", lambda: build_groups(plan)),
@@ -351,10 +357,7 @@ def build(plan: Plan, progress) -> None:
 
 def build_programs(plan: Plan) -> None:
     care, _ = models()
-    run(
-        f"INSERT INTO {table(care.Organization)} (id, name) VALUES (1, %s)",
-        ["Benchmark Health"],
-    )
+    insert_select(care.Organization, {"id": "1", "name": "'Benchmark Health'"}, series(0, 1))
     insert_select(
         care.Site,
         {"id": "i + 1", "organization_id": "1", "name": "'Site ' || (i + 1)"},
@@ -729,8 +732,10 @@ def analyze() -> None:
 
 def reset_engagement(enrollments: int) -> None:
     """Every active row as ``recheck_after_attendance`` left it after the
-    person's last roll call: due, nothing scanned, no sweep run yet."""
+    person's last roll call: due, nothing scanned, no sweep run yet; and
+    nothing left of what an earlier pass set off in other apps."""
     _, engagement = models()
+    empty_downstream()
     run(f"DELETE FROM {table(engagement.StatusChange)}")
     run(
         f"UPDATE {table(engagement.Engagement)} SET status = 'engaged', since = started_at, "
@@ -745,6 +750,62 @@ def reset_engagement(enrollments: int) -> None:
         "WHERE t.episode_id = b.episode_id"
     )
     analyze()
+
+
+def downstream_models() -> list:
+    """Models of other apps that hang off episodes or engagement rows,
+    directly or through each other (outreach's cadence and messages, tasks,
+    return requests...). The build puts nothing there, so whatever they
+    hold came from an earlier pass's signal receivers."""
+    from django.apps import apps
+
+    care, engagement = models()
+    found = {care.Episode, engagement.Engagement, engagement.StatusChange}
+    others = [m for m in apps.get_models() if m._meta.app_label not in ("care", "engagement")]
+    while True:
+        more = {
+            model
+            for model in others
+            if model not in found
+            and any(f.related_model in found for f in model._meta.concrete_fields if f.is_relation)
+        }
+        if not more:
+            return [model for model in others if model in found]
+        found |= more
+
+
+def empty_downstream() -> None:
+    tables = [table(model) for model in downstream_models()]
+    if not tables:
+        return
+    if on_postgres():
+        run(f"TRUNCATE {', '.join(tables)} CASCADE")
+        return
+    foreign_key_checks(False)
+    for name in tables:
+        run(f"DELETE FROM {name}")
+    foreign_key_checks(True)
+
+
+@contextlib.contextmanager
+def receivers(enabled: bool):
+    """With --sweep-only, nobody hears engagement's statuses_changed."""
+    try:
+        from welcomeback.engagement.signals import statuses_changed
+    except ImportError:
+        yield
+        return
+    if enabled:
+        yield
+        return
+    saved = statuses_changed.receivers
+    statuses_changed.receivers = []
+    statuses_changed.sender_receivers_cache.clear()
+    try:
+        yield
+    finally:
+        statuses_changed.receivers = saved
+        statuses_changed.sender_receivers_cache.clear()
 
 
 def bare_query_sql() -> str:
@@ -766,9 +827,15 @@ def sweep_pass(now: datetime, batch_size: int | None):
     from welcomeback.engagement import sweep
 
     kwargs = {"batch_size": batch_size} if batch_size else {}
-    started = time.perf_counter()
-    result = sweep.run_once(now, **kwargs)
-    return time.perf_counter() - started, result
+    with receivers(not SWEEP_ONLY[0]):
+        started = time.perf_counter()
+        result = sweep.run_once(now, **kwargs)
+        return time.perf_counter() - started, result
+
+
+def downstream_rows() -> int:
+    """Rows the full pass's signal receivers wrote in other apps."""
+    return sum(model.objects.count() for model in downstream_models())
 
 
 def status_mix(enrollments: int) -> dict[str, int]:
@@ -828,6 +895,7 @@ def measure(now: datetime, args) -> dict:
         explain(now, args.batch_size)
     full_pass(now, args, figures)
     figures["mix"] = status_mix(args.enrollments)
+    figures["downstream"] = downstream_rows()
     # Straight after the pass the old index entries of 100k updated rows
     # are still there; the statistics still say everything is due.
     idle, bare = idle_passes(now, args)
@@ -875,7 +943,8 @@ def sweep_until_done(now: datetime, args, start, checked) -> None:
     total, deadline = 0, time.monotonic() + 600
     start.wait()
     while time.monotonic() < deadline:
-        result = sweep.run_once(now, **kwargs)
+        with receivers(not SWEEP_ONLY[0]):
+            result = sweep.run_once(now, **kwargs)
         total += result.checked
         if not result.checked:
             # The other sweeps hold what is left, or nothing is.
@@ -977,6 +1046,8 @@ def report(figures: dict, args, info: dict, sizes: dict) -> None:
     print("     sizes: " + ", ".join(f"{v:,} {k}" for k, v in sizes.items()))
     batch = args.batch_size or "default"
     print(f"     batch: {batch}; idle and bare query medians of {args.repeat} runs each")
+    heard = "off (--sweep-only)" if args.sweep_only else "on, as deployed"
+    print(f"    signal: statuses_changed receivers {heard}")
     print()
     print(f"bare due-rows query, all due     {figures['bare_full'] * ms:10.1f} ms  ({due:,} rows)")
     print(
@@ -985,6 +1056,7 @@ def report(figures: dict, args, info: dict, sizes: dict) -> None:
         f"{result.errors} errors, {result.lost} lost)"
     )
     print(f"  {cpu}; load average {figures['load']:.1f}")
+    print(f"  rows the receivers wrote in other apps: {figures['downstream']:,}")
     print(f"  per row                        {per_row:10.1f} µs")
     print(f"  vs bare query                  {full_ratio:10.1f} x")
     if "parallel" in figures:
@@ -1011,22 +1083,26 @@ def report(figures: dict, args, info: dict, sizes: dict) -> None:
         print(f"  [{'met' if met else 'MISSED'}] {name}")
     print()
     print(
-        "| date | database | enrollments | attendance | full pass | per row | CPU client + server "
-        "| idle pass | bare query, none due | idle ÷ bare | full ÷ bare (all due) | targets met |"
+        "| date | database | enrollments | attendance | receivers | full pass | per row "
+        "| CPU client + server | load | idle pass | bare query, none due | idle ÷ bare "
+        "| full ÷ bare (all due) | targets met |"
     )
     met = ", ".join(name for name, ok in checks.items() if ok) or "none"
     server = figures["server_cpu"]
-    cpu_cell = f"{figures['client_cpu']:.1f} + {server:.1f} s" if server is not None else "-"
+    cpu_cell = f"{figures['client_cpu']:.1f}" + (f" + {server:.1f}" if server is not None else "")
+    cpu_cell += " s"
     print(
         f"| {datetime.now(UTC):%Y-%m-%d} | {info['database'].split(' (')[0]} "
-        f"| {args.enrollments:,} | {sizes['attendance']:,} | {figures['full']:.2f} s "
-        f"| {per_row:.0f} µs | {cpu_cell} | {figures['idle'] * ms:.2f} ms "
+        f"| {args.enrollments:,} | {sizes['attendance']:,} "
+        f"| {'off' if args.sweep_only else 'on'} | {figures['full']:.2f} s "
+        f"| {per_row:.0f} µs | {cpu_cell} | {figures['load']:.1f} | {figures['idle'] * ms:.2f} ms "
         f"| {figures['bare_idle'] * ms:.2f} ms | {idle_ratio:.1f}× | {full_ratio:.0f}× | {met} |"
     )
 
 
 def main() -> None:
     args = parse_args()
+    SWEEP_ONLY[0] = args.sweep_only
     engine, config = database_name(args.database_url)
     refuse_shared_databases(engine, config)
     if engine == "sqlite3":
