@@ -21,7 +21,7 @@ run: install
 	mkdir -p var
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seeddemo --if-empty
-	$(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: install
 	$(BIN)/ruff check .

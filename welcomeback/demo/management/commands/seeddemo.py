@@ -21,7 +21,7 @@ from welcomeback.demo.seed import (
 )
 from welcomeback.engagement.models import Status
 
-LOGIN_URL = "http://127.0.0.1:8000/"
+LOGIN_URL = "http://127.0.0.1:8000/staff/"
 
 
 class Command(BaseCommand):
