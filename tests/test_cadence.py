@@ -175,3 +175,28 @@ def test_the_sweep_loop_runs_the_planner_and_dispatch(drifting):
 
     names = {hook.__name__ for hook in _after_pass}
     assert {"plan_due", "release_due", "recover_stuck", "escalate_overdue"} <= names
+
+
+def test_following_a_batch_of_changes_costs_the_same_queries_for_one_or_many(
+    django_assert_num_queries,
+):
+    from tests.factories import ClientFactory, ProgramFactory
+    from tests.factories import enrolled as enroll
+
+    program = ProgramFactory()
+    episodes = [
+        enroll(ClientFactory(organization=program.site.organization), program, MONDAY)
+        for _ in range(21)
+    ]
+    one = [(episodes[0].pk, 1, Status.MISSED, MONDAY)]
+    many = [
+        (e.pk, 1, Status.LAPSING if i % 2 else Status.ENGAGED, MONDAY)
+        for i, e in enumerate(episodes[1:])
+    ]
+    with django_assert_num_queries(2) as first:
+        cadence.on_statuses_changed(
+            None, changes=one + [(episodes[1].pk, 1, Status.ENGAGED, MONDAY)]
+        )
+    with django_assert_num_queries(len(first.captured_queries)):
+        cadence.on_statuses_changed(None, changes=many)
+    assert CadenceState.objects.filter(status=Status.LAPSING).count() == 10

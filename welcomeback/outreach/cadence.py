@@ -99,8 +99,40 @@ def follow_status(episode_id: int, seq: int, status: str, since: datetime) -> No
 
 
 def on_statuses_changed(sender, changes, **kwargs) -> None:
-    for episode_id, seq, status, at in changes:
-        follow_status(episode_id, seq, status, at)
+    """A sweep batch's changes, in two statements whatever their number:
+    the sweep's claims mean no other writer has these episodes now, so the
+    latest change per episode simply wins."""
+    latest = {episode_id: (seq, status, at) for episode_id, seq, status, at in changes}
+    came_back = [pk for pk, (_seq, status, _at) in latest.items() if status == Status.ENGAGED]
+    if came_back:
+        CadenceState.objects.filter(pk__in=came_back).update(
+            status=Status.ENGAGED, next_step_at=None, stopped_reason=_("They came back")
+        )
+    drifting = [
+        CadenceState(
+            episode_id=pk,
+            status=status,
+            status_since=at,
+            engagement_seq=seq,
+            next_step_at=at,
+            stopped_reason="",
+        )
+        for pk, (seq, status, at) in latest.items()
+        if status != Status.ENGAGED
+    ]
+    if drifting:
+        CadenceState.objects.bulk_create(
+            drifting,
+            update_conflicts=True,
+            unique_fields=["episode"],
+            update_fields=[
+                "status",
+                "status_since",
+                "engagement_seq",
+                "next_step_at",
+                "stopped_reason",
+            ],
+        )
 
 
 def plan_due(now: datetime | None = None) -> int:
