@@ -17,6 +17,7 @@ from welcomeback.care.schedule import generate_sessions
 from welcomeback.engagement import sweep
 from welcomeback.outreach.models import Channel, Purpose
 from welcomeback.outreach.templating import template_for
+from welcomeback.returns.requests import open_request
 from welcomeback.worklist.models import TaskKind
 from welcomeback.worklist.tasks import open_task
 
@@ -66,7 +67,20 @@ def scene():
         detail="Hi, this is (your name) from Riverbend.",
         key="browser-call",
     )
-    return {"drifting": drifting, "upcoming": upcoming, "program": program, "template": template}
+    request = open_request(
+        program=program,
+        channel="sms",
+        phone="+12125550142",
+        message="I don't want to be here anymore",
+        client=drifting,
+    )
+    return {
+        "drifting": drifting,
+        "upcoming": upcoming,
+        "program": program,
+        "template": template,
+        "request": request,
+    }
 
 
 @pytest.fixture
@@ -103,6 +117,8 @@ def test_staff_pages_pass_axe_at_phone_width_in_both_languages(page, scene):
         "template-edit": f"/staff/templates/{scene['template'].pk}/",
         "tasks": "/staff/tasks/",
         "outreach": "/staff/outreach/",
+        "request": f"/staff/requests/{scene['request'].pk}/",
+        "request-new": "/staff/requests/new/",
     }
     for language in ("en", "es"):
         page.context.add_cookies(
@@ -118,7 +134,8 @@ def test_staff_pages_pass_axe_at_phone_width_in_both_languages(page, scene):
 def test_today_shows_the_drifting_person_and_links_to_their_story(page, scene):
     sign_in(page)
     page.set_viewport_size(DESKTOP)
-    page.get_by_role("link", name="Rosa Delgado").first.click()
+    drifting = page.locator("section.board-section:not(.requests-section)")
+    drifting.get_by_role("link", name="Rosa Delgado").first.click()
     page.wait_for_url(f"**/staff/people/{scene['drifting'].pk}/")
     assert page.get_by_role("heading", name="Timeline").is_visible()
     screenshot(page, "staff-person-desktop")
