@@ -17,6 +17,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import person, riverbend, travel
+from welcomeback.accounts.models import AuditEvent
 from welcomeback.engagement import hooks
 from welcomeback.outreach import dispatch
 from welcomeback.outreach.models import (
@@ -362,6 +363,7 @@ def test_staff_can_say_an_unknown_message_was_sent(maya, admin_user):
         assert not dispatch.resolve_unknown(message, sent=True, by=admin_user)
 
     assert (message.state, message.sent_at) == ("sent", MONDAY_NOON)
+    assert events(message)[-1][:2] == ("message_sent", admin_user.get_username())
     attempt = message.send_attempts.get()
     assert f"staff user {admin_user.pk}: sent" in attempt.detail
 
@@ -396,6 +398,47 @@ def test_a_stale_answer_does_not_overwrite_a_later_attempt(maya, fake_provider, 
     message = reload(message)
     assert (message.state, message.attempts) == ("sent", 2)
     assert attempts(message) == ["temporary", "accepted"]
+
+
+# ---------------------------------------------------------------- the audit trail
+
+
+def events(message):
+    rows = AuditEvent.objects.filter(object_type="outreach.message", object_id=str(message.pk))
+    return list(rows.order_by("seq").values_list("action", "actor_label", "client_id", "detail"))
+
+
+@pytest.mark.django_db
+def test_a_sent_message_is_in_the_audit_trail(maya):
+    message = queued(maya)
+
+    dispatch.deliver.call(message.pk)
+
+    assert events(message) == [("message_sent", "dispatch", message.client_id, "")]
+
+
+@pytest.mark.django_db
+def test_every_other_move_is_in_the_audit_trail_with_its_fields(maya, fake_provider, admin_user):
+    message = queued(maya)
+    fake_provider.script = [TemporaryProviderError("timeout", "no answer")]
+    dispatch.deliver.call(message.pk)
+    dispatch.resolve_unknown(message, sent=False, by=admin_user)
+
+    (unknown, resolved) = events(message)
+    assert unknown[:2] == ("update", "dispatch")
+    assert "state" in unknown[3] and "error_code" in unknown[3]
+    assert resolved[:2] == ("update", admin_user.get_username())
+
+
+@pytest.mark.django_db
+def test_recovery_of_a_stuck_send_is_in_the_audit_trail(maya):
+    message = queued(maya)
+    with travel(MONDAY_NOON):
+        dispatch.claim(message.pk, timezone.now())
+    with travel(MONDAY_NOON + timedelta(minutes=6)):
+        dispatch.recover_stuck()
+
+    assert [row[:3] for row in events(message)] == [("update", "dispatch", message.client_id)]
 
 
 # ---------------------------------------------------------------- release_due

@@ -24,6 +24,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import person, riverbend
+from welcomeback.accounts.models import AuditEvent
 from welcomeback.outreach import dispatch
 from welcomeback.outreach.models import Message, MessageState
 from welcomeback.outreach.providers import reset_providers
@@ -187,6 +188,11 @@ def wait_until(condition, seconds: float = DEADLINE_SECONDS) -> None:
         time.sleep(0.1)
 
 
+def sent_events() -> list[int]:
+    rows = AuditEvent.objects.filter(action="message_sent", object_type="outreach.message")
+    return sorted(int(pk) for pk in rows.values_list("object_id", flat=True))
+
+
 def ready_tasks() -> int:
     return DBTaskResult.objects.filter(status=TaskResultStatus.READY).count()
 
@@ -202,6 +208,8 @@ def test_four_workers_send_two_thousand_messages_each_once(receiver, pool, maya)
     assert receiver.duplicates() == {}
     assert sorted(receiver.received) == sorted(ids)
     assert states() == {MessageState.SENT: MESSAGES}
+    assert sent_events() == sorted(ids)  # each once, and the chain is whole
+    call_command("verifyaudit", verbosity=0)
 
 
 def test_workers_killed_at_random_points_lose_nothing_and_send_nothing_twice(
@@ -235,3 +243,5 @@ def test_workers_killed_at_random_points_lose_nothing_and_send_nothing_twice(
     assert receiver.duplicates() == {}
     assert sorted(receiver.received) == sorted(ids)
     assert states() == {MessageState.SENT: len(ids)}
+    assert sent_events() == sorted(ids)
+    call_command("verifyaudit", verbosity=0)

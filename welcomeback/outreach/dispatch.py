@@ -53,6 +53,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from welcomeback.accounts import audit
 from welcomeback.outreach.contact_points import kind_for_channel, mark_failing
 from welcomeback.outreach.models import AttemptOutcome, Message, MessageState, SendAttempt
 from welcomeback.outreach.providers import (
@@ -63,6 +64,9 @@ from welcomeback.outreach.providers import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Who the audit trail names for the dispatcher's own changes.
+ACTOR = "dispatch"
 
 MAX_ATTEMPTS = 5
 # 1 min, 5 min, 25 min, 2 h 05 between tries, each ±20% so a provider outage
@@ -110,6 +114,11 @@ def deliver(message_id: int) -> str:
     Returns the state the message was left in ("skipped" when this run had
     nothing to do), which the task backend keeps as the result.
     """
+    with audit.acting_as(ACTOR):
+        return _deliver(message_id)
+
+
+def _deliver(message_id: int) -> str:
     attempt = claim(message_id, timezone.now())
     if attempt is None:
         return "skipped"
@@ -249,6 +258,8 @@ def _write_outcome(attempt, state, outcome, error, now, fields) -> str:
             params=[attempt.message_id, attempt.number, *IN_FLIGHT],
         )
         _update(SendAttempt, answer, where="id = %s", params=[attempt.pk])
+        if moved:
+            _audit(attempt.message, state, fields)
         if moved and state == MessageState.QUEUED:
             not_before = fields["not_before"]
             transaction.on_commit(lambda: _enqueue(attempt.message_id, not_before, now))
@@ -261,6 +272,17 @@ def _write_outcome(attempt, state, outcome, error, now, fields) -> str:
         return "moved-on"
     logger.debug("dispatch: message %s attempt %s -> %s", attempt.message_id, attempt.number, state)
     return state
+
+
+def _audit(message: Message, state: str, fields: dict) -> None:
+    """The audit trail hears of each move in the same commit: these writes
+    are SQL, which sends no model signal (docs/security.md). A sent message
+    is recorded as such; the chain position it takes is held only until
+    this short transaction commits."""
+    if state == MessageState.SENT:
+        audit.message_sent(message)
+    else:
+        audit.changed(message, ["state", "updated", *fields], on_commit=False)
 
 
 # ---------------------------------------------------------------- the SQL of every send
@@ -441,16 +463,27 @@ def recover_stuck(now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - STUCK_AFTER
     stuck = Message.objects.filter(state=MessageState.SENDING, updated__lt=cutoff)
-    ids = list(stuck.order_by("pk").values_list("pk", flat=True)[:BATCH])
-    if not ids:
-        return 0
-    # The same conditions again in the UPDATE: a worker that finishes in
-    # the meantime wins, and its row no longer matches.
-    moved = Message.objects.filter(
-        pk__in=ids, state=MessageState.SENDING, updated__lt=cutoff
-    ).update(state=MessageState.UNKNOWN, reason=REASON_WORKER_STOPPED, updated=now)
-    logger.warning("dispatch: %d stuck message(s) now outcome-unknown: %s", moved, ids)
-    return moved
+    moved = [
+        message.pk
+        for message in stuck.order_by("pk").only("pk", "client_id", "program_id")[:BATCH]
+        if _give_up_waiting(message, cutoff, now)
+    ]
+    if moved:
+        logger.warning("dispatch: %d stuck message(s) now outcome-unknown: %s", len(moved), moved)
+    return len(moved)
+
+
+def _give_up_waiting(message: Message, cutoff: datetime, now: datetime) -> bool:
+    """sending → unknown, unless its worker finished in the meantime (then
+    the row no longer matches)."""
+    with transaction.atomic():
+        changed = Message.objects.filter(
+            pk=message.pk, state=MessageState.SENDING, updated__lt=cutoff
+        ).update(state=MessageState.UNKNOWN, reason=REASON_WORKER_STOPPED, updated=now)
+        if changed:
+            with audit.acting_as(ACTOR):
+                audit.changed(message, ["state", "reason", "updated"], on_commit=False)
+    return bool(changed)
 
 
 def resolve_unknown(message: Message, sent: bool, by=None) -> bool:
@@ -467,11 +500,22 @@ def resolve_unknown(message: Message, sent: bool, by=None) -> bool:
             changed = _resolve_as_not_sent(message.pk, now, by)
         if changed:
             _close_attempt(message.pk, now, sent, by)
+            _audit_resolution(message, sent, by)
     message.refresh_from_db()
     logger.info(
         "dispatch: message %s unknown -> %s (changed=%s)", message.pk, message.state, changed
     )
     return changed
+
+
+def _audit_resolution(message: Message, sent: bool, by) -> None:
+    """Found sent: recorded as a sent message (once: it never was before);
+    found not sent: a change. By the person, or by the provider's report."""
+    with audit.acting_as("provider status report"):
+        if sent:
+            audit.message_sent(message, user=by)
+        else:
+            audit.changed(message, ["state", "reason", "not_before"], user=by, on_commit=False)
 
 
 def _resolve_as_sent(pk: int, now: datetime, by) -> bool:
