@@ -6,13 +6,13 @@ a phone number is accepted in any common US format and normalised.
 
 from dataclasses import dataclass
 
-import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from welcomeback.lib.phones import to_e164
 from welcomeback.returns.models import FirstStep, Reason
 
 NEED_CONTACT = _("Enter a phone number or an email so we can reach you")
@@ -41,13 +41,10 @@ def read_contact(raw: str) -> Contact:
         except ValidationError:
             raise ValidationError(BAD_EMAIL, code="email") from None
         return Contact(email=raw.lower())
-    try:
-        number = phonenumbers.parse(raw, "US")
-    except phonenumbers.NumberParseException:
-        raise ValidationError(BAD_PHONE, code="phone") from None
-    if not phonenumbers.is_valid_number(number):
+    phone = to_e164(raw)
+    if not phone:
         raise ValidationError(BAD_PHONE, code="phone")
-    return Contact(phone=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return Contact(phone=phone)
 
 
 class ContactField(forms.CharField):

@@ -9,13 +9,13 @@ behalf never learns whether that person is known (42 CFR 2.13(c)).
 import logging
 from datetime import timedelta
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from welcomeback.lib.phones import to_e164
 from welcomeback.outreach import outbox
 from welcomeback.outreach.contact_points import match_sender
 from welcomeback.outreach.models import Channel, Purpose
@@ -42,15 +42,7 @@ SAME_CONVERSATION = timedelta(days=14)
 
 def normalise_phone(raw: str) -> str:
     """E.164, from any common US format; '' when it isn't a phone number."""
-    if not raw or not raw.strip():
-        return ""
-    try:
-        number = phonenumbers.parse(raw, "US")
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_valid_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return to_e164(raw)
 
 
 def find_client(phone: str, email: str):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from welcomeback.care.models import AttendanceStatus, Client, DischargeReason, Program
+from welcomeback.lib.phones import to_e164
 from welcomeback.returns.models import ContactMethod, ContactResult, RequestChannel, RequestStatus
 
 MARK_CHOICES = [
@@ -69,18 +70,11 @@ class PreferencesForm(forms.ModelForm):
         }
 
     def clean_phone(self):
-        import phonenumbers
-
         raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return ""
-        try:
-            number = phonenumbers.parse(raw, "US")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        phone = to_e164(raw)
+        if raw and not phone:
             raise forms.ValidationError(_("Enter a phone number like 212 555 0123."))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phone
 
     def clean_postal_state(self):
         return self.cleaned_data["postal_state"].strip().upper()
