@@ -117,6 +117,30 @@ class Program(models.Model):
     session_horizon_days = models.PositiveSmallIntegerField(
         default=28, help_text=_("How far ahead sessions are generated from group schedules.")
     )
+    resume_within_days = models.PositiveSmallIntegerField(
+        default=180,
+        help_text=_(
+            "A return within this many days of the last episode's end resumes it; "
+            "after that a new episode is opened, linked to the last one."
+        ),
+    )
+    unreachable_after_attempts = models.PositiveSmallIntegerField(
+        default=5,
+        help_text=_(
+            "Contact attempts without reaching the person before a request closes as "
+            "unreachable and outreach slows to occasional check-ins."
+        ),
+    )
+    require_full_reassessment = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Require the fuller re-assessment, not only the safety screen, "
+            "before a re-entry plan is agreed."
+        ),
+    )
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text=_("Staff are signed out after this many idle minutes.")
+    )
 
     def __str__(self):
         return self.name
