@@ -19,6 +19,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.auth import sign_in
 from tests.factories import group_meeting, person, riverbend, sessions_of, travel
 from welcomeback.accounts import audit, audit_chain
 from welcomeback.accounts.audit_chain import walk
@@ -90,7 +91,7 @@ def jordan(program):
 
 @pytest.fixture
 def admin_client(client, ada):
-    client.force_login(ada)
+    sign_in(client, ada)
     return client
 
 
@@ -457,7 +458,7 @@ def test_consent_messages_requests_and_tasks_are_recorded(committed, program, ma
 
 
 def test_a_change_made_in_a_staff_request_is_the_staff_members(committed, client, casey, maya):
-    client.force_login(casey)
+    sign_in(client, casey)
     with committed():
         client.post(
             reverse("staff:contact", args=[maya.pk]),
@@ -520,7 +521,7 @@ def test_an_export_is_recorded_for_each_person_in_it(maya, jordan, casey):
 
 def test_a_refusal_under_staff_is_recorded_as_access_denied(client):
     outsider = User.objects.create_user("pat", password=PASSWORD)  # not on the staff
-    client.force_login(outsider)
+    sign_in(client, outsider)
 
     response = client.get(reverse("staff:today") + "?program=1")
 
@@ -540,7 +541,7 @@ def test_the_address_behind_our_proxy_is_the_last_forwarded_one(settings):
 
 
 def test_only_admins_read_the_audit_trail(client, casey):
-    client.force_login(casey)
+    sign_in(client, casey)
     assert client.get(reverse("audit:events")).status_code == 403
     assert client.get(reverse("audit:client_report", args=[1])).status_code == 403
     assert actions(action="access_denied") == ["access_denied", "access_denied"]

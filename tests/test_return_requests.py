@@ -8,6 +8,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from tests.auth import sign_in
 from tests.outreach_helpers import person, texting_program
 from welcomeback.outreach.models import Channel, InboundMessage, Message, Purpose
 from welcomeback.outreach.replies import handle_inbound
@@ -221,9 +222,7 @@ def test_someone_unknown_asked_about_makes_no_task_and_the_same_request(program)
 @pytest.fixture
 def staff(client):
     user = User.objects.create_user("casey", password="a-long-test-password", is_staff=True)
-    client.force_login(user)
-    client.user = user
-    return client
+    return sign_in(client, user)
 
 
 def test_today_lists_requests_crisis_first_then_by_time_left(staff, program):
