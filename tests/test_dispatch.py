@@ -216,7 +216,7 @@ def test_it_gives_up_after_five_tries(maya, fake_provider):
     for _ in range(5):
         with travel(now):
             dispatch.deliver.call(message.pk)
-        now += timedelta(hours=3)
+        now = max(now, reload(message).not_before or now) + timedelta(seconds=1)
 
     message = reload(message)
     assert (message.state, message.reason, message.attempts) == (
@@ -228,6 +228,37 @@ def test_it_gives_up_after_five_tries(maya, fake_provider):
     with travel(now):
         assert dispatch.deliver.call(message.pk) == "skipped"
     assert len(fake_provider.asked) == 5
+
+
+@pytest.mark.django_db
+def test_a_retry_that_would_land_in_quiet_hours_waits_for_the_morning(maya, fake_provider):
+    client, program = maya
+    message = queued(maya, automated=True)
+    fake_provider.script = [TemporaryProviderError("503", "busy")]
+    just_before_quiet = datetime(2026, 3, 3, 0, 59, 30, tzinfo=UTC)  # 19:59:30 in New York
+
+    with travel(just_before_quiet):
+        assert dispatch.deliver.call(message.pk) == MessageState.QUEUED
+
+    morning = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)  # 09:00 in New York
+    assert (program.messages_from.hour, program.messages_until.hour) == (9, 20)
+    assert reload(message).not_before == morning
+    with travel(morning - timedelta(minutes=1)):
+        assert dispatch.deliver.call(message.pk) == "skipped"
+    with travel(morning):
+        assert dispatch.deliver.call(message.pk) == MessageState.SENT
+
+
+@pytest.mark.django_db
+def test_a_reply_someone_is_waiting_for_is_retried_after_its_backoff_alone(maya, fake_provider):
+    message = queued(maya, automated=False)
+    fake_provider.script = [TemporaryProviderError("503", "busy")]
+    late_evening = datetime(2026, 3, 3, 1, 58, tzinfo=UTC)  # 20:58 in New York
+
+    with travel(late_evening):
+        dispatch.deliver.call(message.pk)
+
+    assert reload(message).not_before - late_evening < timedelta(minutes=2)
 
 
 @pytest.mark.django_db

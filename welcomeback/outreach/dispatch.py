@@ -56,6 +56,7 @@ from django_tasks import task
 from welcomeback.accounts import audit
 from welcomeback.outreach.contact_points import kind_for_channel, mark_failing
 from welcomeback.outreach.models import AttemptOutcome, Message, MessageState, SendAttempt
+from welcomeback.outreach.outbox import next_allowed_hour, paced
 from welcomeback.outreach.providers import (
     Accepted,
     PermanentProviderError,
@@ -92,6 +93,7 @@ REASON_WORKER_STOPPED = "outcome unknown: a worker stopped mid-send"
 REASON_PROVIDER_BROKE = "outcome unknown: the provider client failed unexpectedly"
 REASON_RETRY = "the provider could not take it (%s); trying again later"
 REASON_GAVE_UP = "gave up after %d tries"
+REASON_NO_HOUR = "not retried: no hour is allowed in every time zone they may be in"
 REASON_REFUSED = "the provider refused it (%s)"
 REASON_ADDRESS = "the provider says this address does not work (%s)"
 REASON_STAFF_SENT = "a person confirmed it was sent"
@@ -186,15 +188,29 @@ def _after_temporary(attempt: SendAttempt, error: TemporaryProviderError) -> str
         reason = REASON_GAVE_UP % attempt.number
         return _settle(attempt, MessageState.FAILED, AttemptOutcome.TEMPORARY, error, reason=reason)
     now = timezone.now()
+    retry_at = retry_time(attempt.message, now + backoff(attempt.number))
+    if retry_at is None:
+        return _settle(
+            attempt, MessageState.FAILED, AttemptOutcome.TEMPORARY, error, reason=REASON_NO_HOUR
+        )
     return _settle(
         attempt,
         MessageState.QUEUED,
         AttemptOutcome.TEMPORARY,
         error,
         now=now,
-        not_before=now + backoff(attempt.number),
+        not_before=retry_at,
         reason=REASON_RETRY % (error.code or "no code"),
     )
+
+
+def retry_time(message: Message, after_backoff: datetime) -> datetime | None:
+    """A retry waits out its backoff and then, for outreach, any quiet
+    hours it would land in: a message never goes in quiet time, retried or
+    not. None when no hour is allowed in every zone the person may be in."""
+    if not paced(message):
+        return after_backoff
+    return next_allowed_hour(message.client, message.program, after_backoff)
 
 
 def _after_permanent(attempt: SendAttempt, error: PermanentProviderError) -> str:

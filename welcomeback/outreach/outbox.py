@@ -241,6 +241,22 @@ def pace(draft: Draft, now) -> pacing.Decision:
     """Quiet hours in every place the person may be, caps across channels,
     their pause, and a live conversation."""
     client, program = draft.client, draft.program
+    zones, rules = hours_for(client, program)
+    return pacing.earliest_send_time(
+        now,
+        zones=zones,
+        rules=rules,
+        caps=pacing.Caps.for_program(program.messages_per_day, program.messages_per_week),
+        sent_times=recent_send_times(client, now),
+        paused_until=client.paused_until,
+        last_inbound_at=last_inbound_at(client),
+        staff_handling=False,
+        display_zone=client.time_zone or program.time_zone,
+    )
+
+
+def hours_for(client, program) -> tuple[set[str], pacing.Rules]:
+    """Every zone the person may be in, and the hours allowed there."""
     zones = pacing.candidate_zones(
         client.phone or None,
         client.postal_state or None,
@@ -255,17 +271,21 @@ def pace(draft: Draft, now) -> pacing.Decision:
         client_window=client_window,
         states=pacing.candidate_states(client.phone or None, client.postal_state or None),
     )
-    return pacing.earliest_send_time(
-        now,
-        zones=zones,
-        rules=rules,
-        caps=pacing.Caps.for_program(program.messages_per_day, program.messages_per_week),
-        sent_times=recent_send_times(client, now),
-        paused_until=client.paused_until,
-        last_inbound_at=last_inbound_at(client),
-        staff_handling=False,
-        display_zone=client.time_zone or program.time_zone,
+    return zones, rules
+
+
+def paced(message: Message) -> bool:
+    """Whether quiet hours bind this message (automated outreach to a person)."""
+    return bool(message.automated and message.client_id) and (
+        message.purpose not in SYSTEM_PURPOSES
     )
+
+
+def next_allowed_hour(client, program, moment: datetime) -> datetime | None:
+    """The first moment at or after ``moment`` inside the allowed hours in
+    every zone the person may be in (a retry must not land in quiet time)."""
+    zones, rules = hours_for(client, program)
+    return pacing.next_allowed(moment, zones, rules.window_on)
 
 
 def recent_send_times(client, now) -> list[datetime]:
