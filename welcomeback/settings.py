@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "welcomeback.staff",
     "welcomeback.portal",
     "welcomeback.demo",
+    "welcomeback.interop",
 ]
 
 MIDDLEWARE = [
