@@ -176,3 +176,52 @@ HASHED_FIELDS = (
     "detail",
     "prev_hash",
 )
+
+
+# ---------------------------------------------------------------- roles
+
+
+class Role(models.TextChoices):
+    """What a staff member does in one program. What each role may do, and
+    which fields it sees, is declared once in ``accounts/permissions.py``."""
+
+    FRONT_DESK = "front_desk", _("Front desk")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    CLINICIAN = "clinician", _("Clinician")
+    DIRECTOR = "director", _("Program director")
+    ORG_ADMIN = "org_admin", _("Organization admin")
+
+
+class StaffRole(models.Model):
+    """One role of one staff member in one program. A person may hold several
+    roles in several programs; with none, they see nothing on the staff side
+    (a superuser included: the admin site is theirs, client records are not).
+
+    Organization admins are granted per program too, in each program of the
+    organization they run: one rule for every role, and a new program is never
+    opened to anyone until someone grants it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+    )
+    # By label: accounts imports no domain app (ARCHITECTURE.md floors).
+    program = models.ForeignKey("care.Program", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    granted_at = models.DateTimeField(default=timezone.now)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["user", "program", "role"]
+        verbose_name = _("staff role")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "program", "role"], name="staff_role_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · program {self.program_id}"

@@ -1,0 +1,280 @@
+"""Who may do what, declared in one place (HIPAA 164.308(a)(4) access
+authorization, 164.502(b) minimum necessary; STANDARDS.md requirement 26).
+
+Three tables:
+
+- ``ACTIONS``: everything the staff side and the API can do to client data
+  or to a program, by name;
+- ``ROLE_ACTIONS``: the actions each role allows, in the program where the
+  role is held;
+- ``FIELDS``: for each client-record model, the action a field needs to be
+  shown (minimum necessary). A field not listed is hidden from everyone until
+  it is declared here; ``tests/test_roles.py`` fails until it is.
+
+And the functions every face calls, with or without a request (the API and
+the FHIR export call them for a key's user):
+
+    can(user, "view_clinical", program)        # one program (or its id)
+    can(user, "view_contact")                   # in any program
+    programs_for(user, "manage_requests")       # a Program queryset
+    program_ids_for(user, "view_contact")       # a frozenset of ids
+    visible_fields(user, program, "care.client")
+
+Superusers get nothing here that their roles do not give: ``is_superuser``
+opens the admin site and the whole audit trail (ids, never PHI values), not
+people's records. An inactive user can do nothing.
+"""
+
+from collections.abc import Iterable
+
+from django.apps import apps
+
+from welcomeback.accounts.models import Role, StaffRole
+
+# ---------------------------------------------------------------- actions
+
+ACTIONS = {
+    # Reading a person's record, in layers (minimum necessary).
+    "view_contact": "name, phone, email, language, contact preferences and consent",
+    "view_schedule": "sessions, groups and who is expected at them",
+    "view_engagement": "engagement status and its reason; the Today board",
+    "view_clinical": "assessments, instrument answers, clinical notes, plans, discharge details",
+    "view_outreach": "the outreach log: each message's state and reason",
+    # Changing it.
+    "edit_contact": "contact preferences, messaging consent, opt-outs",
+    "record_attendance": "roll call and drop-ins",
+    "edit_clinical": "assessments, clinical notes, re-entry plans",
+    "discharge": "record a discharge with its TEDS-D reason",
+    "manage_requests": "return requests: open, read, log contact, take, change status",
+    "work_tasks": "the task queue: see and close calls, letters and reviews",
+    "send_outreach": "send or schedule a message to a person",
+    # Running the program.
+    "edit_templates": "outreach templates",
+    "view_reports": "program measures and reports",
+    "export_data": "files of client data leaving the system (CSV, FHIR)",
+    "import_data": "imports of clients and attendance (CSV, FHIR)",
+    "manage_staff": "grant and remove staff roles",
+    "manage_settings": "program settings, groups and schedules",
+    "view_audit": "the audit trail and each person's access report",
+}
+
+_FRONT_DESK = {
+    "view_contact",
+    "view_schedule",
+    "view_engagement",
+    "edit_contact",
+    "record_attendance",
+    "manage_requests",
+    "work_tasks",
+}
+_CASE_MANAGER = _FRONT_DESK | {"view_outreach", "send_outreach", "edit_templates"}
+_CLINICIAN = _CASE_MANAGER - {"edit_templates"} | {"view_clinical", "edit_clinical", "discharge"}
+_DIRECTOR = _CASE_MANAGER | {
+    "view_clinical",
+    "discharge",
+    "view_reports",
+    "export_data",
+    "view_audit",
+}
+# Runs the organization's set-up; sees no one's record (minimum necessary).
+_ORG_ADMIN = {
+    "edit_templates",
+    "import_data",
+    "manage_staff",
+    "manage_settings",
+    "view_audit",
+}
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.FRONT_DESK: frozenset(_FRONT_DESK),
+    Role.CASE_MANAGER: frozenset(_CASE_MANAGER),
+    Role.CLINICIAN: frozenset(_CLINICIAN),
+    Role.DIRECTOR: frozenset(_DIRECTOR),
+    Role.ORG_ADMIN: frozenset(_ORG_ADMIN),
+}
+
+# ---------------------------------------------------------------- fields
+
+_CONTACT = "view_contact"
+_ENGAGEMENT = "view_engagement"
+_SCHEDULE = "view_schedule"
+_CLINICAL = "view_clinical"
+_REQUEST = "manage_requests"
+# Keys and bookkeeping that say nothing about the person by themselves.
+_ANY = "view_contact"
+
+FIELDS: dict[str, dict[str, str]] = {
+    "care.client": {
+        "id": _ANY,
+        "organization": _ANY,
+        "external_id": _CONTACT,
+        "first_name": _CONTACT,
+        "last_name": _CONTACT,
+        "preferred_name": _CONTACT,
+        "pronouns": _CONTACT,
+        "phone": _CONTACT,
+        "email": _CONTACT,
+        "language": _CONTACT,
+        "time_zone": _CONTACT,
+        "postal_state": _CONTACT,
+        "sms_allowed": _CONTACT,
+        "email_allowed": _CONTACT,
+        "calls_allowed": _CONTACT,
+        "letters_allowed": _CONTACT,
+        "voicemail_allowed": _CONTACT,
+        "discreet": _CONTACT,
+        "contact_from": _CONTACT,
+        "contact_until": _CONTACT,
+        "paused_until": _CONTACT,
+        "created": _CONTACT,
+    },
+    "care.episode": {
+        "id": _ANY,
+        "client": _ANY,
+        "program": _ANY,
+        "status": _ENGAGEMENT,
+        "started": _ENGAGEMENT,
+        "ended": _ENGAGEMENT,
+        "created": _ENGAGEMENT,
+        "previous": _ENGAGEMENT,
+        # The level of care and why an episode ended are clinical facts.
+        "level_of_care": _CLINICAL,
+        "discharge_reason": _CLINICAL,
+    },
+    "care.episodestatuschange": {
+        "id": _ANY,
+        "episode": _ANY,
+        "at": _ENGAGEMENT,
+        "from_status": _ENGAGEMENT,
+        "to_status": _ENGAGEMENT,
+        "by": _ENGAGEMENT,
+        # Free text written at a discharge or a status change: a clinical note.
+        "note": _CLINICAL,
+    },
+    "returns.returnrequest": {
+        "id": _ANY,
+        "program": _ANY,
+        "client": _ANY,
+        "episode": _ANY,
+        "origin": _REQUEST,
+        "channel": _REQUEST,
+        "phone": _REQUEST,
+        "email": _REQUEST,
+        "name": _REQUEST,
+        # Their own words to the program and what they chose on the form:
+        # whoever answers the request reads them (a crisis cannot wait for
+        # a clinician to be free).
+        "message": _REQUEST,
+        "best_time": _REQUEST,
+        "language": _REQUEST,
+        "reasons": _REQUEST,
+        "first_steps": _REQUEST,
+        "proxy_name": _REQUEST,
+        "proxy_relationship": _REQUEST,
+        "proxy_phone": _REQUEST,
+        "proxy_email": _REQUEST,
+        "intent": _REQUEST,
+        "crisis": _REQUEST,
+        "crisis_category": _REQUEST,
+        "status": _REQUEST,
+        "assignee": _REQUEST,
+        "inbound": _REQUEST,
+        "created": _REQUEST,
+        "due_at": _REQUEST,
+        "first_response_at": _REQUEST,
+        "escalated_at": _REQUEST,
+        "closed_at": _REQUEST,
+    },
+}
+
+
+# ---------------------------------------------------------------- roles
+
+
+def roles_by_program(user) -> dict[int, frozenset[str]]:
+    """{program id: roles} for an active user; read once per user object
+    (a request's user lives for one request, so a grant shows on the next)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, "_wb_roles", None)
+    if cached is None:
+        cached = {}
+        for program_id, role in StaffRole.objects.filter(user=user).values_list(
+            "program_id", "role"
+        ):
+            cached.setdefault(program_id, set()).add(role)
+        cached = {program_id: frozenset(roles) for program_id, roles in cached.items()}
+        user._wb_roles = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the roles read for ``user`` (after a grant or a removal)."""
+    if hasattr(user, "_wb_roles"):
+        del user._wb_roles
+
+
+def actions_of(roles: Iterable[str]) -> frozenset[str]:
+    """Everything the given roles allow together, e.g. for an API key scoped
+    to roles rather than to a person."""
+    allowed = set()
+    for role in roles:
+        allowed |= ROLE_ACTIONS.get(role, frozenset())
+    return frozenset(allowed)
+
+
+def actions_for(user, program=None) -> frozenset[str]:
+    """What ``user`` may do in ``program``, or in at least one program."""
+    by_program = roles_by_program(user)
+    if program is None:
+        return actions_of(role for roles in by_program.values() for role in roles)
+    return actions_of(by_program.get(_id(program), ()))
+
+
+def _check(action: str) -> None:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action: {action!r}")
+
+
+def can(user, action: str, program=None) -> bool:
+    """May ``user`` do ``action`` in ``program`` (a Program or its id), or,
+    without one, in at least one program?"""
+    _check(action)
+    return action in actions_for(user, program)
+
+
+def program_ids_for(user, action: str) -> frozenset[int]:
+    _check(action)
+    return frozenset(
+        program_id
+        for program_id, roles in roles_by_program(user).items()
+        if action in actions_of(roles)
+    )
+
+
+def programs_for(user, action: str):
+    """The programs where ``user`` may do ``action``, as a queryset."""
+    program = apps.get_model("care", "Program")
+    return (
+        program.objects.filter(pk__in=program_ids_for(user, action))
+        .select_related("site")
+        .order_by("site__name", "name")
+    )
+
+
+def is_staff_member(user) -> bool:
+    """Holds at least one role somewhere: the door to the staff side."""
+    return bool(roles_by_program(user))
+
+
+def visible_fields(user, program, model) -> frozenset[str]:
+    """The fields of ``model`` (a label like "care.client", a model class or
+    an instance) that ``user`` may see in ``program``. For a person seen
+    through several programs, pass each and take the union."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    allowed = actions_for(user, program)
+    return frozenset(field for field, needs in FIELDS.get(label, {}).items() if needs in allowed)
+
+
+def _id(program) -> int | None:
+    return program if isinstance(program, int) or program is None else program.pk
