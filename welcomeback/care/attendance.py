@@ -2,10 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from welcomeback.care.expectations import covering
 from welcomeback.care.models import (
     Attendance,
     AttendanceSource,
@@ -44,16 +45,7 @@ ACTIVE_FIRST = Case(
 def is_expected(episode: Episode | None, session: Session) -> bool:
     if episode is None:
         return False
-    covering = Q(starts__lte=session.starts_at) & (
-        Q(ends__isnull=True) | Q(ends__gt=session.starts_at)
-    )
-    by_group = Q(group_id=session.group_id) if session.group_id else Q(pk__in=[])
-    return (
-        Expectation.objects.filter(episode=episode)
-        .filter(covering)
-        .filter(by_group | Q(session_id=session.pk))
-        .exists()
-    )
+    return Expectation.objects.filter(episode=episode).filter(covering(session)).exists()
 
 
 def record_attendance(

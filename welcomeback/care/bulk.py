@@ -138,15 +138,7 @@ def expectations_of(episode_ids: set[int]) -> dict[int, list[Expectation]]:
 
 def is_covered(expectations: list[Expectation], session: Session) -> bool:
     """The same test as attendance.is_expected(), on rows already loaded."""
-    for expectation in expectations:
-        if expectation.starts > session.starts_at:
-            continue
-        if expectation.ends is not None and expectation.ends <= session.starts_at:
-            continue
-        by_group = session.group_id is not None and expectation.group_id == session.group_id
-        if by_group or expectation.session_id == session.pk:
-            return True
-    return False
+    return any(expectation.covers(session) for expectation in expectations)
 
 
 def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:

@@ -229,6 +229,9 @@ class Session(models.Model):
         max_length=12, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )
     cancelled_reason = models.CharField(max_length=200, blank=True)
+    # The weekday in the program's zone, stored so that a weekday-restricted
+    # expectation (a reduced schedule) is one plain comparison in the sweep.
+    local_weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS, null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
@@ -248,6 +251,13 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.group or self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.starts_at is not None:
+            self.local_weekday = self.starts_at.astimezone(self.program.zone).weekday()
+            if kwargs.get("update_fields") is not None and "starts_at" in kwargs["update_fields"]:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "local_weekday"}
+        super().save(*args, **kwargs)
 
     @property
     def is_cancelled(self) -> bool:
@@ -402,6 +412,15 @@ class Expectation(models.Model):
         related_name="expectations",
         help_text=_("An individual appointment."),
     )
+    weekday = models.PositiveSmallIntegerField(
+        choices=WEEKDAYS,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only the group's sessions on this weekday (a reduced schedule); "
+            "blank means every session."
+        ),
+    )
     starts = models.DateTimeField()
     ends = models.DateTimeField(null=True, blank=True)
 
@@ -411,11 +430,28 @@ class Expectation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(group__isnull=False) ^ models.Q(session__isnull=False),
                 name="expectation_group_or_session",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday__isnull=True) | models.Q(group__isnull=False),
+                name="expectation_weekday_only_for_group",
+            ),
         ]
 
     def __str__(self):
         return f"Expected at {self.group or self.session}"
+
+    def covers(self, session: "Session") -> bool:
+        """Whether this expectation means the person is expected at ``session``
+        (the same test as ``care.expectations.covering``, in memory)."""
+        if self.starts > session.starts_at:
+            return False
+        if self.ends is not None and self.ends <= session.starts_at:
+            return False
+        if self.session_id is not None:
+            return self.session_id == session.pk
+        if session.group_id is None or self.group_id != session.group_id:
+            return False
+        return self.weekday is None or self.weekday == session.local_weekday
 
 
 class AttendanceStatus(models.TextChoices):

@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 
 from welcomeback.care.attendance import record_attendance
+from welcomeback.care.expectations import covering
 from welcomeback.care.models import (
     Attendance,
     AttendanceSource,
@@ -24,15 +24,9 @@ class RosterLine:
 
 
 def expected_client_ids(session: Session) -> set[int]:
-    covering = Q(starts__lte=session.starts_at) & (
-        Q(ends__isnull=True) | Q(ends__gt=session.starts_at)
-    )
-    target = Q(session=session)
-    if session.group_id:
-        target |= Q(group_id=session.group_id)
     return set(
         Expectation.objects.filter(
-            covering, target, episode__status=EpisodeStatus.ACTIVE
+            covering(session), episode__status=EpisodeStatus.ACTIVE
         ).values_list("episode__client_id", flat=True)
     )
 

@@ -123,6 +123,7 @@ def generate_sessions(group: Group, first_day: date, last_day: date) -> int:
     Returns how many sessions were created.
     """
     duration = timedelta(minutes=group.duration_minutes)
+    zone = group.program.zone
     starts = occurrences(group, first_day, last_day)
     existing = set(
         Session.objects.filter(group=group, starts_at__in=starts).values_list(
@@ -136,6 +137,7 @@ def generate_sessions(group: Group, first_day: date, last_day: date) -> int:
             kind=SessionKind.GROUP,
             starts_at=start,
             ends_at=start + duration,
+            local_weekday=start.astimezone(zone).weekday(),
         )
         for start in starts
         if start not in existing

@@ -6,11 +6,12 @@ it (its write is conditional on still holding the claim, so it is refused
 and the row is looked at again; see sweep.process_batch).
 """
 
-from django.db.models import F, Q, Subquery, Value
+from django.db.models import F, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.dispatch import receiver
 from django.utils import timezone
 
+from welcomeback.care.expectations import covering
 from welcomeback.care.models import (
     CONTACT_STATUSES,
     Attendance,
@@ -65,11 +66,7 @@ def last_contact_subquery(episode_id: int) -> Subquery:
 def recheck_after_cancellation(sender, session, **kwargs):
     """A session cancelled after the fact may already count as a miss:
     everyone expected at it is scanned again."""
-    covering = Q(starts__lte=session.starts_at) & (
-        Q(ends__isnull=True) | Q(ends__gt=session.starts_at)
-    )
-    by_group = Q(group_id=session.group_id) if session.group_id else Q(pk__in=[])
-    expected = Expectation.objects.filter(covering).filter(by_group | Q(session_id=session.pk))
+    expected = Expectation.objects.filter(covering(session))
     Engagement.objects.filter(pk__in=expected.values("episode_id")).exclude(
         next_check_at=None
     ).update(next_check_at=timezone.now(), **RESCAN, **UNCLAIMED)

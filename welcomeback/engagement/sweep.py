@@ -460,7 +460,7 @@ def expected_sessions_sql(episode_ids: list[int], until: datetime) -> tuple[str,
     """The batch's expectations are found once (the index on episode), then
     a group's sessions through the index on (group, start), or the one
     appointment by its key; each mark is one lookup in attendance's unique
-    (session, client) index."""
+    (session, client) index. The rule is care.expectations.covering's."""
     q = connection.ops.quote_name
     tables = {
         "x": Expectation._meta.db_table,
@@ -473,7 +473,8 @@ def expected_sessions_sql(episode_ids: list[int], until: datetime) -> tuple[str,
     t = {alias: q(name) for alias, name in tables.items()}
     ids, ids_param = pk_in(episode_ids)
     expected = f"""
-        SELECT x.episode_id, x.group_id, x.session_id, x.starts, x.ends, ep.client_id,
+        SELECT x.episode_id, x.group_id, x.session_id, x.weekday, x.starts, x.ends,
+            ep.client_id,
             g.name AS label,
             COALESCE(e.scanned_until, CASE WHEN e.last_contact_at > e.started_at
                 THEN e.last_contact_at ELSE e.started_at END) AS lower
@@ -496,6 +497,8 @@ def expected_sessions_sql(episode_ids: list[int], until: datetime) -> tuple[str,
         f"WITH expected AS ({expected}) "  # noqa: S608
         f"SELECT x.episode_id, s.starts_at, s.ends_at, x.label, ({mark}) "
         f"FROM expected x JOIN {t['s']} s ON s.group_id = x.group_id {where} "
+        # A reduced schedule: only the group's sessions on that weekday.
+        f"AND (x.weekday IS NULL OR s.local_weekday = x.weekday) "
         f"UNION ALL "
         f"SELECT x.episode_id, s.starts_at, s.ends_at, g.name, ({mark}) "
         f"FROM expected x JOIN {t['s']} s ON s.id = x.session_id "
