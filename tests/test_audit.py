@@ -19,7 +19,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.auth import sign_in
+from tests.auth import roles_everywhere, sign_in
 from tests.factories import group_meeting, person, riverbend, sessions_of, travel
 from welcomeback.accounts import audit, audit_chain
 from welcomeback.accounts.audit_chain import walk
@@ -66,7 +66,10 @@ def empty_trail():
 
 @pytest.fixture
 def casey():
-    return User.objects.create_user("casey", password=PASSWORD, is_staff=True)
+    user = User.objects.create_user("casey", password=PASSWORD, is_staff=True)
+    # A staff member in every program, without the audit trail (directors' and admins').
+    with roles_everywhere(user, ("front_desk", "case_manager", "clinician")):
+        yield user
 
 
 @pytest.fixture
@@ -90,8 +93,10 @@ def jordan(program):
 
 
 @pytest.fixture
-def admin_client(client, ada):
-    sign_in(client, ada)
+def admin_client(client, ada, program):
+    # A superuser reads the whole trail; as the program's director, Ada may
+    # also see the names of its people.
+    sign_in(client, ada, programs=program, roles=("director",))
     return client
 
 

@@ -9,6 +9,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
+from tests.auth import ALL_CLINICAL_ROLES as ALL_ROLES
+from tests.auth import grant
 from tests.browser import DESKTOP, PHONE, axe_violations, launch, screenshot
 from tests.factories import ClientFactory, ProgramFactory, enrolled, group_meeting
 from welcomeback.care.attendance import record_attendance
@@ -56,7 +58,7 @@ def scene():
                 session, drifting, AttendanceStatus.ATTENDED, recorded_at=session.starts_at
             )
     sweep.run_once()
-    User.objects.create_user("casey", password=PASSWORD, is_staff=True)
+    grant(User.objects.create_user("casey", password=PASSWORD, is_staff=True), program, *ALL_ROLES)
     upcoming = Session.objects.filter(group=group, starts_at__gt=now).first()
     template = template_for(program, Channel.SMS, "en", Purpose.MISSED).template
     open_task(

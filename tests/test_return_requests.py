@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests.auth import sign_in
+from tests.auth import roles_everywhere, sign_in
 from tests.outreach_helpers import person, texting_program
 from welcomeback.outreach.models import Channel, InboundMessage, Message, Purpose
 from welcomeback.outreach.replies import handle_inbound
@@ -222,7 +222,8 @@ def test_someone_unknown_asked_about_makes_no_task_and_the_same_request(program)
 @pytest.fixture
 def staff(client):
     user = User.objects.create_user("casey", password="a-long-test-password", is_staff=True)
-    return sign_in(client, user)
+    with roles_everywhere(user):
+        yield sign_in(client, user)
 
 
 def test_today_lists_requests_crisis_first_then_by_time_left(staff, program):

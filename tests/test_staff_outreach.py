@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests.auth import sign_in
+from tests.auth import roles_everywhere, sign_in
 from tests.outreach_helpers import person, texting_program
 from welcomeback.outreach import consent
 from welcomeback.outreach.models import Channel, Message, Purpose, Template
@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff(client):
     user = User.objects.create_user("casey", password="a-long-test-password", is_staff=True)
-    return sign_in(client, user)
+    with roles_everywhere(user):
+        yield sign_in(client, user)
 
 
 def test_the_templates_page_lists_every_shipped_text(staff):

@@ -7,7 +7,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests.auth import sign_in
+from tests.auth import roles_everywhere, sign_in
 from tests.factories import ClientFactory, ProgramFactory, enrolled, group_meeting
 from welcomeback.care.attendance import record_attendance
 from welcomeback.care.models import Attendance, AttendanceStatus, EpisodeStatus, Session
@@ -23,7 +23,8 @@ MONDAY = datetime(2026, 3, 2, 12, tzinfo=UTC)
 @pytest.fixture
 def staff_client(client):
     user = User.objects.create_user("casey", password="a-long-test-password", is_staff=True)
-    return sign_in(client, user)
+    with roles_everywhere(user):
+        yield sign_in(client, user)
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ the FHIR export call them for a key's user):
     programs_for(user, "manage_requests")       # a Program queryset
     program_ids_for(user, "view_contact")       # a frozenset of ids
     visible_fields(user, program, "care.client")
+    clients_for(user, "view_contact")           # a Client queryset
+    clients_in(program_ids)                     # a Q on care.Client
 
 Superusers get nothing here that their roles do not give: ``is_superuser``
 opens the admin site and the whole audit trail (ids, never PHI values), not
@@ -28,6 +30,7 @@ people's records. An inactive user can do nothing.
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
 
 from welcomeback.accounts.models import Role, StaffRole
 
@@ -274,6 +277,50 @@ def visible_fields(user, program, model) -> frozenset[str]:
     label = model if isinstance(model, str) else model._meta.label_lower
     allowed = actions_for(user, program)
     return frozenset(field for field, needs in FIELDS.get(label, {}).items() if needs in allowed)
+
+
+# ---------------------------------------------------------------- people
+
+
+def clients_in(program_ids) -> Q:
+    """A filter on care.Client: the people who belong to one of the programs.
+
+    A person belongs to a program through an episode there or a return
+    request to it. Someone in no program at all yet (just imported, or only
+    contact details so far) belongs to every program of their organization:
+    there is nothing one program could keep from another."""
+    episode = apps.get_model("care", "Episode")
+    request = apps.get_model("returns", "ReturnRequest")
+    program = apps.get_model("care", "Program")
+    episodes = episode.objects.filter(client=OuterRef("pk"))
+    requests = request.objects.filter(client=OuterRef("pk"))
+    organizations = program.objects.filter(pk__in=program_ids).values("site__organization_id")
+    return (
+        Q(Exists(episodes.filter(program_id__in=program_ids)))
+        | Q(Exists(requests.filter(program_id__in=program_ids)))
+        | (Q(organization_id__in=organizations) & ~Q(Exists(episodes)) & ~Q(Exists(requests)))
+    )
+
+
+def client_program_ids(client, program_ids) -> set[int]:
+    """Which of ``program_ids`` the person (a care.Client) belongs to."""
+    episodes = apps.get_model("care", "Episode").objects.filter(client=client)
+    requests = apps.get_model("returns", "ReturnRequest").objects.filter(client=client)
+    own = set(episodes.values_list("program_id", flat=True)) | set(
+        requests.values_list("program_id", flat=True)
+    )
+    if not own:
+        in_organization = apps.get_model("care", "Program").objects.filter(
+            pk__in=program_ids, site__organization_id=client.organization_id
+        )
+        return set(in_organization.values_list("pk", flat=True))
+    return own & set(program_ids)
+
+
+def clients_for(user, action: str):
+    """The people ``user`` may do ``action`` for, as a care.Client queryset."""
+    client = apps.get_model("care", "Client")
+    return client.objects.filter(clients_in(program_ids_for(user, action)))
 
 
 def _id(program) -> int | None:

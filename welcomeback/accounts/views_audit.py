@@ -15,12 +15,13 @@ from django import forms
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.db.models import Q
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from welcomeback.accounts import audit
-from welcomeback.accounts.models import AuditAction, AuditEvent, AuditOutcome
+from welcomeback.accounts import audit, permissions
+from welcomeback.accounts.models import AuditAction, AuditEvent, AuditOutcome, StaffRole
 
 PAGE_SIZE = 50
 # A printable report stops here; the CSV always has every event.
@@ -29,11 +30,38 @@ CSV_CHUNK = 2000
 AUDIT_OBJECT = "accounts.auditevent"
 
 
-def require_admin(request) -> None:
-    """Who may read the audit trail: superusers for now. The roles work
-    widens this funnel (e.g. a compliance or auditor role), nowhere else."""
-    if not (request.user.is_authenticated and request.user.is_superuser):
+def require_admin(request) -> frozenset[int] | None:
+    """Who may read the audit trail: superusers (the whole trail, which holds
+    ids and never PHI values), and directors and organization admins (the
+    ``view_audit`` action) for the events of their programs, returned as
+    program ids. Everyone else: 403."""
+    if request.user.is_authenticated and request.user.is_superuser:
+        return None
+    ids = permissions.program_ids_for(request.user, "view_audit")
+    if not ids:
         raise PermissionDenied
+    return ids
+
+
+def _clients_in(program_ids):
+    """Ids of the people who belong to the programs (permissions.clients_in)."""
+    client = apps.get_model("care", "Client")
+    return client.objects.filter(permissions.clients_in(program_ids)).values("pk")
+
+
+def scoped(events, program_ids):
+    """The events a reader of these programs may see: those tied to the
+    programs; those tied to no program about their people; and sign-ins and
+    other events of their staff that name neither. Events another program's
+    staff wrote about a shared person stay with that program (42 CFR Part 2)."""
+    if program_ids is None:
+        return events
+    staff = StaffRole.objects.filter(program_id__in=program_ids).values("user_id")
+    return events.filter(
+        Q(program_id__in=program_ids)
+        | Q(program_id__isnull=True, client_id__in=_clients_in(program_ids))
+        | Q(program_id__isnull=True, client_id__isnull=True, actor_id__in=staff)
+    )
 
 
 # ---------------------------------------------------------------- forms
@@ -109,11 +137,11 @@ class AuditFilterForm(DateRangeForm):
 
 @login_required
 def events(request):
-    require_admin(request)
-    form = AuditFilterForm(request.GET, programs=_programs())
+    program_ids = require_admin(request)
+    form = AuditFilterForm(request.GET, programs=_programs(program_ids))
     if not form.is_valid():
         return _render_events(request, form, [], None, status=400)
-    matching = form.filter(AuditEvent.objects.all())
+    matching = form.filter(scoped(AuditEvent.objects.all(), program_ids))
     if request.GET.get("format") == "csv":
         return csv_download(request, matching, "audit-trail", form)
     audit.record(
@@ -134,13 +162,31 @@ def _render_events(request, form, rows, older, status=200):
 
 @login_required
 def client_report(request, client_id: int):
-    require_admin(request)
+    program_ids = require_admin(request)
+    if program_ids is not None and not _is_their_client(client_id, program_ids):
+        # As for any record outside one's programs: not found, and recorded.
+        audit.record(
+            AuditAction.ACCESS_DENIED,
+            request=request,
+            object_type="care.client",
+            object_id=client_id,
+            outcome=AuditOutcome.DENIED,
+            detail={"action": "view_audit", "status": 404},
+        )
+        raise Http404
     form = DateRangeForm(request.GET)
     client = apps.get_model("care", "Client").objects.filter(pk=client_id).first()
-    context = {"form": form, "client": client, "client_id": client_id}
+    # The name only for someone who may see this person's contact details.
+    named_client = client if client and _may_see_name(request.user, client_id) else None
+    context = {
+        "form": form,
+        "client": named_client,
+        "client_kept": client is not None,
+        "client_id": client_id,
+    }
     if not form.is_valid():
         return render(request, "accounts/audit_client_report.html", context, status=400)
-    matching = form.filter(AuditEvent.objects.filter(client_id=client_id))
+    matching = form.filter(scoped(AuditEvent.objects.filter(client_id=client_id), program_ids))
     if request.GET.get("format") == "csv":
         return csv_download(request, matching, f"access-report-client-{client_id}", form, client_id)
     # Recorded first, so the report lists its own reading.
@@ -156,8 +202,18 @@ def client_report(request, client_id: int):
     return render(request, "accounts/audit_client_report.html", context)
 
 
-def _programs():
-    return apps.get_model("care", "Program").objects.order_by("name")
+def _programs(program_ids=None):
+    programs = apps.get_model("care", "Program").objects.order_by("name")
+    return programs if program_ids is None else programs.filter(pk__in=program_ids)
+
+
+def _is_their_client(client_id: int, program_ids) -> bool:
+    return _clients_in(program_ids).filter(pk=client_id).exists()
+
+
+def _may_see_name(user, client_id: int) -> bool:
+    contact_ids = permissions.program_ids_for(user, "view_contact")
+    return bool(contact_ids) and _is_their_client(client_id, contact_ids)
 
 
 def named(rows: list[AuditEvent]) -> list[AuditEvent]:

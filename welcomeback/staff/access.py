@@ -1,37 +1,142 @@
 """One authorisation funnel per object type, used by every staff view.
 
-Every signed-in staff member may see every program for now; roles and
-per-program access arrive with the accounts app, and will be enforced here.
+An object is looked up only within the programs where the signed-in person
+holds a role that allows the action (``accounts/permissions.py``). Anything
+else, whether it is in another program or does not exist at all, is a 404
+(a 403 would confirm that it exists: 42 CFR 2.13(c)), and the refusal is
+written to the audit trail. A page that lists things lists only what is in
+those programs; someone with no program where the action is allowed gets a
+403 (recorded by ``AuditMiddleware``).
+
+A person (``care.Client``) belongs to a program as ``permissions.clients_in``
+says; everything else names its program.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
+from welcomeback.accounts import audit, permissions
+from welcomeback.accounts.models import AuditAction, AuditOutcome
 from welcomeback.care.models import Client, Episode, Program, Session
+from welcomeback.outreach.models import Message, Template
+from welcomeback.returns.models import ReturnRequest
+from welcomeback.worklist.models import Task
 
 
 def require_staff(request) -> None:
-    if not request.user.is_authenticated or not request.user.is_staff:
+    """Signed in, active, and holding a role in at least one program."""
+    if not permissions.is_staff_member(request.user):
         raise PermissionDenied
 
 
-def programs_for_staff(request):
+def require(request, action: str) -> frozenset[int]:
+    """The ids of the programs where the user may do ``action``; 403 when none."""
     require_staff(request)
-    return Program.objects.select_related("site").order_by("site__name", "name")
+    ids = permissions.program_ids_for(request.user, action)
+    if not ids:
+        raise PermissionDenied
+    return ids
 
 
-def get_client_for_staff(request, pk: int) -> Client:
-    require_staff(request)
-    return get_object_or_404(Client, pk=pk)
+def programs_for_staff(request, action: str = "view_engagement"):
+    """The programs a list page may show, for a menu of programs."""
+    require(request, action)
+    return permissions.programs_for(request.user, action)
 
 
-def get_session_for_staff(request, pk: int) -> Session:
-    require_staff(request)
-    return get_object_or_404(Session.objects.select_related("group", "program__site"), pk=pk)
+def may(request, action: str, program=None) -> bool:
+    return permissions.can(request.user, action, program)
 
 
-def get_episode_for_staff(request, pk: int) -> Episode:
-    require_staff(request)
-    return get_object_or_404(
-        Episode.objects.select_related("client", "program", "engagement"), pk=pk
+def not_found(request, object_type: str, pk, action: str):
+    """Record the refusal, then answer as if the object did not exist."""
+    audit.record(
+        AuditAction.ACCESS_DENIED,
+        request=request,
+        object_type=object_type,
+        object_id=pk,
+        outcome=AuditOutcome.DENIED,
+        detail={"action": action, "status": 404},
     )
+    raise Http404
+
+
+def _get(request, queryset, pk, action: str, *, program_field: str = "program"):
+    ids = require(request, action)
+    found = queryset.filter(pk=pk, **{f"{program_field}__in": ids}).first()
+    if found is None:
+        not_found(request, queryset.model._meta.label_lower, pk, action)
+    return found
+
+
+# ---------------------------------------------------------------- people
+
+
+# Which people belong to which programs: declared with the permissions, so
+# the API and the audit viewer use the same rule.
+in_programs = permissions.clients_in
+client_program_ids = permissions.client_program_ids
+
+
+def get_client_for_staff(request, pk: int, action: str = "view_contact") -> Client:
+    ids = require(request, action)
+    client = Client.objects.filter(in_programs(ids), pk=pk).first()
+    if client is None:
+        not_found(request, "care.client", pk, action)
+    return client
+
+
+def client_scope(request, client) -> dict:
+    """What of this person the user may see: the programs they are seen
+    through, those where clinical details show, and the visible fields."""
+    user = request.user
+    programs = client_program_ids(client, permissions.program_ids_for(user, "view_contact"))
+    clinical = {pk for pk in programs if permissions.can(user, "view_clinical", pk)}
+    fields = {}
+    for label in ("care.client", "care.episode", "care.episodestatuschange"):
+        fields[label] = frozenset().union(
+            *(permissions.visible_fields(user, pk, label) for pk in programs)
+        )
+    return {"program_ids": programs, "clinical_program_ids": clinical, "fields": fields}
+
+
+# ---------------------------------------------------------------- objects
+
+
+def get_session_for_staff(request, pk: int, action: str = "record_attendance") -> Session:
+    return _get(request, Session.objects.select_related("group", "program__site"), pk, action)
+
+
+def get_episode_for_staff(request, pk: int, action: str = "discharge") -> Episode:
+    return _get(
+        request, Episode.objects.select_related("client", "program", "engagement"), pk, action
+    )
+
+
+def get_request_for_staff(request, pk: int, action: str = "manage_requests") -> ReturnRequest:
+    return _get(
+        request,
+        ReturnRequest.objects.select_related("program", "client", "assignee"),
+        pk,
+        action,
+    )
+
+
+def get_task_for_staff(request, pk: int, action: str = "work_tasks") -> Task:
+    return _get(request, Task.objects.select_related("program", "client"), pk, action)
+
+
+def get_template_for_staff(request, pk: int, action: str = "edit_templates") -> Template:
+    return _get(request, Template.objects.select_related("program"), pk, action)
+
+
+def get_message_for_staff(request, pk: int, action: str = "view_outreach") -> Message:
+    return _get(request, Message.objects.select_related("program", "client"), pk, action)
+
+
+def get_program_for_staff(request, pk: int, action: str) -> Program:
+    ids = require(request, action)
+    program = Program.objects.select_related("site").filter(pk=pk, pk__in=ids).first()
+    if program is None:
+        not_found(request, "care.program", pk, action)
+    return program

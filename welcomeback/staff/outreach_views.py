@@ -3,8 +3,9 @@ contact preferences and consent, the outreach log, and the task queue."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,7 +28,7 @@ from welcomeback.worklist.tasks import close_task
 
 @login_required
 def templates(request):
-    programs = list(access.programs_for_staff(request))
+    programs = list(access.programs_for_staff(request, "edit_templates"))
     program = chosen_program(request, programs) or (programs[0] if programs else None)
     rows = []
     if program:
@@ -83,10 +84,7 @@ def template_check(request, pk):
 
 
 def get_template(request, pk) -> Template:
-    programs = access.programs_for_staff(request)
-    return get_object_or_404(
-        Template.objects.select_related("program"), pk=pk, program__in=programs
-    )
+    return access.get_template_for_staff(request, pk, "edit_templates")
 
 
 def fields_for(template) -> list[tuple[str, str]]:
@@ -101,7 +99,8 @@ def fields_for(template) -> list[tuple[str, str]]:
 
 @login_required
 def contact(request, pk):
-    client = access.get_client_for_staff(request, pk)
+    action = "edit_contact" if request.method == "POST" else "view_contact"
+    client = access.get_client_for_staff(request, pk, action)
     forms = {
         "preferences": PreferencesForm(instance=client),
         "consent": ConsentForm(client=client),
@@ -140,7 +139,7 @@ def consent_history(client):
 
 @login_required
 def outreach_log(request):
-    programs = list(access.programs_for_staff(request))
+    programs = list(access.programs_for_staff(request, "view_outreach"))
     program = chosen_program(request, programs)
     state = request.GET.get("state", "")
     messages = Message.objects.filter(program__in=[program] if program else programs)
@@ -162,7 +161,7 @@ def outreach_log(request):
 
 @login_required
 def tasks(request):
-    programs = list(access.programs_for_staff(request))
+    programs = list(access.programs_for_staff(request, "work_tasks"))
     program = chosen_program(request, programs)
     open_tasks = (
         Task.objects.filter(status=TaskStatus.OPEN, program__in=[program] if program else programs)
@@ -185,8 +184,18 @@ def tasks(request):
 @login_required
 @require_POST
 def task_done(request, pk):
-    task = get_object_or_404(Task, pk=pk, program__in=access.programs_for_staff(request))
+    task = access.get_task_for_staff(request, pk, "work_tasks")
     form = TaskDoneForm(request.POST)
     if form.is_valid():
         close_task(task, by=request.user, outcome=form.cleaned_data["outcome"])
-    return redirect(request.POST.get("next") or "staff:tasks")
+    return redirect(safe_next(request, "staff:tasks"))
+
+
+def safe_next(request, default: str) -> str:
+    """Back to the page the form was on, only if it is one of ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -3,7 +3,7 @@ log and status; and one screen to log a call or a walk-in."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,12 +16,7 @@ from welcomeback.staff.views import chosen_program
 
 
 def get_request(request, pk) -> ReturnRequest:
-    programs = access.programs_for_staff(request)
-    return get_object_or_404(
-        ReturnRequest.objects.select_related("program", "client", "assignee"),
-        pk=pk,
-        program__in=programs,
-    )
+    return access.get_request_for_staff(request, pk, "manage_requests")
 
 
 @login_required
@@ -87,7 +82,7 @@ def request_take(request, pk):
 @login_required
 def request_new(request):
     """Log a call or a walk-in: the same door, opened by a person."""
-    programs = list(access.programs_for_staff(request))
+    programs = list(access.programs_for_staff(request, "manage_requests"))
     form = NewRequestForm(
         request.POST or None,
         programs=programs,

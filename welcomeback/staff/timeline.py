@@ -1,4 +1,9 @@
-"""One person's story across all their episodes, newest first."""
+"""One person's story across all their episodes, newest first.
+
+Seen through programs: ``program_ids`` keeps only what happened in the
+programs the viewer works in (None: all of them), and ``clinical_program_ids``
+the programs where clinical details (discharge reasons and notes) are shown
+(minimum necessary, accounts/permissions.py)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,22 +26,31 @@ class Event:
     status: str = ""
 
 
-def person_timeline(client) -> list[Event]:
+def person_timeline(client, program_ids=None, clinical_program_ids=None) -> list[Event]:
+    def only(rows, field):
+        return rows if program_ids is None else rows.filter(**{f"{field}__in": program_ids})
+
     events = (
-        attendance_events(client)
-        + episode_events(client)
-        + expectation_events(client)
-        + engagement_events(client)
-        + outreach_events(client)
+        attendance_events(client, only)
+        + episode_events(client, only, clinical_program_ids)
+        + expectation_events(client, only)
+        + engagement_events(client, only)
+        + outreach_events(client, only)
         + consent_events(client)
-        + task_events(client)
+        + task_events(client, only)
         + inbound_events(client)
     )
     return sorted(events, key=lambda event: event.at, reverse=True)
 
 
-def attendance_events(client) -> list[Event]:
-    marks = Attendance.objects.filter(client=client).select_related("session__group")
+def everything(rows, field):
+    return rows
+
+
+def attendance_events(client, only=everything) -> list[Event]:
+    marks = only(Attendance.objects.filter(client=client), "session__program").select_related(
+        "session__group"
+    )
     events = []
     for mark in marks:
         session = mark.session
@@ -46,10 +60,10 @@ def attendance_events(client) -> list[Event]:
     return events
 
 
-def episode_events(client) -> list[Event]:
-    changes = EpisodeStatusChange.objects.filter(episode__client=client).select_related(
-        "episode__program"
-    )
+def episode_events(client, only=everything, clinical_program_ids=None) -> list[Event]:
+    changes = only(
+        EpisodeStatusChange.objects.filter(episode__client=client), "episode__program"
+    ).select_related("episode__program")
     events = []
     for change in changes:
         title = _("Episode in %(program)s: %(status)s") % {
@@ -59,14 +73,18 @@ def episode_events(client) -> list[Event]:
         detail = change.note
         if change.to_status == "finished" and change.episode.discharge_reason:
             detail = change.episode.get_discharge_reason_display()
+        if clinical_program_ids is not None and change.episode.program_id not in (
+            clinical_program_ids
+        ):
+            detail = ""
         events.append(Event(change.at, "episode", title, detail, change.to_status))
     return events
 
 
-def expectation_events(client) -> list[Event]:
-    expectations = Expectation.objects.filter(episode__client=client).select_related(
-        "group", "session__group"
-    )
+def expectation_events(client, only=everything) -> list[Event]:
+    expectations = only(
+        Expectation.objects.filter(episode__client=client), "episode__program"
+    ).select_related("group", "session__group")
     events = []
     for expectation in expectations:
         what = expectation.group or expectation.session
@@ -84,8 +102,10 @@ def expectation_events(client) -> list[Event]:
     return events
 
 
-def engagement_events(client) -> list[Event]:
-    changes = StatusChange.objects.filter(engagement__episode__client=client)
+def engagement_events(client, only=everything) -> list[Event]:
+    changes = only(
+        StatusChange.objects.filter(engagement__episode__client=client), "engagement__program"
+    )
     return [
         Event(
             change.at,
@@ -98,25 +118,26 @@ def engagement_events(client) -> list[Event]:
     ]
 
 
-def episodes_of(client):
-    return (
-        Episode.objects.filter(client=client)
-        .select_related("program", "engagement__program")
-        .order_by("-created")
-    )
+def episodes_of(client, program_ids=None):
+    episodes = Episode.objects.filter(client=client)
+    if program_ids is not None:
+        episodes = episodes.filter(program_id__in=program_ids)
+    return episodes.select_related("program", "engagement__program").order_by("-created")
 
 
-def outreach_events(client) -> list[Event]:
+def outreach_events(client, only=everything) -> list[Event]:
     """Each message with its state and reason, and each cadence step that
     made no message (tasks, steps noted as too late)."""
     events = []
-    for message in Message.objects.filter(client=client):
+    for message in only(Message.objects.filter(client=client), "program"):
         title = _("%(channel)s: %(state)s") % {
             "channel": message.get_channel_display(),
             "state": message.get_state_display().lower(),
         }
         events.append(Event(message.created, "outreach", title, message.reason, message.state))
-    steps = StepOutcome.objects.filter(episode__client=client, message__isnull=True)
+    steps = only(
+        StepOutcome.objects.filter(episode__client=client, message__isnull=True), "episode__program"
+    )
     for step in steps:
         events.append(Event(step.at, "outreach", _("Outreach step"), step.summary))
     return events
@@ -133,7 +154,7 @@ def consent_events(client) -> list[Event]:
     return events
 
 
-def task_events(client) -> list[Event]:
+def task_events(client, only=everything) -> list[Event]:
     return [
         Event(
             task.created,
@@ -141,5 +162,5 @@ def task_events(client) -> list[Event]:
             _("Task: %(title)s") % {"title": task.title},
             task.outcome or task.get_status_display(),
         )
-        for task in Task.objects.filter(client=client)
+        for task in only(Task.objects.filter(client=client), "program")
     ]
