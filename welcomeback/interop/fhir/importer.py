@@ -228,6 +228,7 @@ class Importer:
         self.clients: dict[int, Client] = {}  # Patient entry index → client
         self.sessions: dict[int, Session] = {}  # Appointment entry index → session
         self.episodes: dict[int, Episode] = {}  # client id → current episode
+        self.created_sessions: set[int] = set()
 
     def index(self, entries: list[Entry]) -> None:
         for entry in entries:
@@ -350,6 +351,9 @@ class Importer:
             outcome.add(found)
             outcome.add(self.apply_appointment(session, client, status, appointment, own))
         self.sessions[entry.index] = session
+        if session.pk not in self.created_sessions:
+            # A new mark on a session we knew is a change to that appointment.
+            return Outcome(updated=outcome.created or outcome.updated)
         return outcome
 
     def apply_appointment(self, session, client, status, appointment, own=False) -> Outcome:
@@ -440,8 +444,11 @@ class Importer:
     def session_for(self, entry, client, start, end, shared=None) -> tuple[Session, Outcome]:
         """The session this Appointment or Encounter is about, found as the
         module docstring says, or a new individual appointment."""
-        session = self.own_session(entry) or self.mapped_session(entry) or shared
+        session = self.own_session(entry) or shared
         if session is None:
+            session = self.mapped_session(entry)
+            if session is not None:
+                return session, self.reschedule(session, start, end)
             session = self.group_session(client, start) or self.individual_session(client, start)
         if session is not None:
             self.remember(entry, session)
@@ -452,8 +459,22 @@ class Importer:
             starts_at=start,
             ends_at=end or start + timedelta(minutes=DEFAULT_MINUTES),
         )
+        self.created_sessions.add(session.pk)
         self.remember(entry, session)
         return session, Outcome(created=True)
+
+    def reschedule(self, session: Session, start, end) -> Outcome:
+        """The EHR moved an individual appointment it named before."""
+        end = end or start + (session.ends_at - session.starts_at)
+        if session.kind != SessionKind.INDIVIDUAL or (session.starts_at, session.ends_at) == (
+            start,
+            end,
+        ):
+            return Outcome()
+        session.starts_at, session.ends_at = start, end
+        session.save(update_fields=["starts_at", "ends_at"])
+        Expectation.objects.filter(session=session).update(starts=start)
+        return Outcome(updated=True)
 
     def own_session(self, entry: Entry) -> Session | None:
         for identifier in entry.resource.get("identifier", []):
