@@ -32,6 +32,12 @@ def change_episode_status(
     if to_status == EpisodeStatus.ACTIVE and episode.started is None:
         episode.started = at
         fields.append("started")
+    if to_status == EpisodeStatus.ACTIVE and from_status in ENDED:
+        # Resumed after a discharge: the history row of the discharge keeps
+        # when and why; the episode itself is running again.
+        episode.ended = None
+        episode.discharge_reason = None
+        fields += ["ended", "discharge_reason"]
     if to_status in ENDED:
         episode.ended = at
         episode.discharge_reason = discharge_reason
@@ -60,3 +66,44 @@ def open_episode(client, program, at=None, by=None, previous=None, level_of_care
         episode=episode, from_status="", to_status=EpisodeStatus.PLANNED, at=at, by=by
     )
     return change_episode_status(episode, EpisodeStatus.ACTIVE, by=by, at=at)
+
+
+def change_level_of_care(
+    episode: Episode,
+    *,
+    asam_edition: str,
+    level: str,
+    weekly_hours,
+    transition: str = "",
+    until=None,
+    by=None,
+    note: str = "",
+    at=None,
+):
+    """Record a level-of-care decision: a history row every time, and the
+    episode's current edition, level and planned weekly hours."""
+    from welcomeback.care.models import ASAM_LEVELS, LevelOfCareChange
+
+    at = at or timezone.now()
+    if level not in ASAM_LEVELS.get(asam_edition, {}):
+        raise ValidationError(
+            _("%(level)s is not a level of care in that ASAM edition."), params={"level": level}
+        )
+    with transaction.atomic():
+        change = LevelOfCareChange.objects.create(
+            episode=episode,
+            at=at,
+            by=by,
+            asam_edition=asam_edition,
+            from_level=episode.level_of_care,
+            to_level=level,
+            weekly_hours=weekly_hours,
+            transition=transition,
+            until=until,
+            note=note[:300],
+        )
+        episode.asam_edition = asam_edition
+        episode.level_of_care = level
+        episode.weekly_hours = weekly_hours
+        episode.save(update_fields=["asam_edition", "level_of_care", "weekly_hours"])
+    return change

@@ -34,6 +34,39 @@ class LevelOfCare(models.TextChoices):
     PARTIAL_HOSPITALIZATION = "2.5", _("Partial hospitalization (level 2.5)")
 
 
+class AsamEdition(models.TextChoices):
+    THIRD = "3", _("ASAM Criteria, 3rd edition (2013)")
+    FOURTH = "4", _("ASAM Criteria, 4th edition (2023)")
+
+
+# The level codes of each ASAM edition (STANDARDS.md §6), with their names.
+ASAM_LEVELS = {
+    AsamEdition.THIRD: {
+        "0.5": _("Early intervention"),
+        "1": _("Outpatient"),
+        "2.1": _("Intensive outpatient"),
+        "2.5": _("Partial hospitalization"),
+        "3.1": _("Clinically managed low-intensity residential"),
+        "3.3": _("Clinically managed population-specific high-intensity residential"),
+        "3.5": _("Clinically managed high-intensity residential"),
+        "3.7": _("Medically monitored intensive inpatient"),
+        "4": _("Medically managed intensive inpatient"),
+    },
+    AsamEdition.FOURTH: {
+        "1.0": _("Long-term remission monitoring"),
+        "1.5": _("Outpatient therapy"),
+        "1.7": _("Medically managed outpatient"),
+        "2.1": _("Intensive outpatient"),
+        "2.5": _("High-intensity outpatient"),
+        "2.7": _("Medically managed intensive outpatient"),
+        "3.1": _("Clinically managed low-intensity residential"),
+        "3.5": _("Clinically managed high-intensity residential"),
+        "3.7": _("Medically managed residential"),
+        "4": _("Medically managed inpatient"),
+    },
+}
+
+
 class Organization(models.Model):
     name = models.CharField(max_length=200)
 
@@ -352,7 +385,19 @@ class Episode(models.Model):
         max_length=12, choices=EpisodeStatus.choices, default=EpisodeStatus.PLANNED
     )
     level_of_care = models.CharField(
-        max_length=4, choices=LevelOfCare.choices, default=LevelOfCare.INTENSIVE_OUTPATIENT
+        max_length=4,
+        default=LevelOfCare.INTENSIVE_OUTPATIENT,
+        help_text=_("The ASAM level code, in the episode's ASAM edition."),
+    )
+    asam_edition = models.CharField(
+        max_length=1, choices=AsamEdition.choices, default=AsamEdition.THIRD
+    )
+    weekly_hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Planned hours of care a week."),
     )
     started = models.DateTimeField(null=True, blank=True)
     ended = models.DateTimeField(null=True, blank=True)
@@ -376,6 +421,13 @@ class Episode(models.Model):
     def __str__(self):
         return f"Episode {self.pk} ({self.get_status_display()})"
 
+    def get_level_of_care_display(self) -> str:
+        """The level's name in its ASAM edition, e.g. "Intensive outpatient (level 2.1)"."""
+        name = ASAM_LEVELS.get(self.asam_edition, {}).get(self.level_of_care)
+        if name is None:
+            return self.level_of_care
+        return _("%(name)s (level %(code)s)") % {"name": name, "code": self.level_of_care}
+
 
 class EpisodeStatusChange(models.Model):
     """Never updated or deleted: the episode's status history."""
@@ -394,6 +446,57 @@ class EpisodeStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class Transition(models.TextChoices):
+    """What a smaller start means for the level of care (STANDARDS.md §6)."""
+
+    NONE = "", _("No transition")
+    RAMP = "ramp", _("A short ramp back to the full schedule")
+    STEP_DOWN = "step_down", _("A step-down to a lower level of care")
+
+
+class LevelOfCareChange(models.Model):
+    """Never updated or deleted: each level-of-care decision on an episode,
+    with the ASAM edition, level code and planned weekly hours."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="level_changes")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    asam_edition = models.CharField(max_length=1, choices=AsamEdition.choices)
+    from_level = models.CharField(max_length=4, blank=True)
+    to_level = models.CharField(max_length=4)
+    weekly_hours = models.DecimalField(max_digits=4, decimal_places=1)
+    transition = models.CharField(
+        max_length=10, choices=Transition.choices, blank=True, default=Transition.NONE
+    )
+    until = models.DateField(null=True, blank=True, help_text=_("When a ramp ends."))
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_level or '—'} → {self.to_level} ({self.weekly_hours} h/week)"
+
+
+class Milestone(models.Model):
+    """A goal or milestone the person met; it stays theirs across episodes."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    met_on = models.DateField()
+    by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["met_on", "pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class Expectation(models.Model):

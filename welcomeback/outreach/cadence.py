@@ -201,7 +201,23 @@ def stop_reason(state, episode, now) -> str:
         return _("They replied; a person takes it from here")
     if opted_out_everywhere(client):
         return _("They opted out of messages")
+    for check in _stop_checks:
+        reason = check(state, episode, now)
+        if reason:
+            return reason
     return ""
+
+
+# Higher floors that may stop a cadence register a check here at start-up:
+# returns stops it while a person talks with them about coming back, after
+# "not now", and once they were unreachable (it sends its own check-ins).
+_stop_checks: list = []
+
+
+def register_stop_check(check) -> None:
+    """``check(state, episode, now) -> str``: a reason to stop, or ''."""
+    if check not in _stop_checks:
+        _stop_checks.append(check)
 
 
 def opted_out_everywhere(client) -> bool:

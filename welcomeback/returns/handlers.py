@@ -2,9 +2,12 @@
 
 from django.dispatch import receiver
 
+from welcomeback.care.models import Attendance
+from welcomeback.care.signals import attendance_recorded
 from welcomeback.outreach.models import Channel, InboundKind
 from welcomeback.outreach.replies import inbound_handled
 from welcomeback.returns.models import RequestChannel
+from welcomeback.returns.outcomes import returned_on_attendance
 from welcomeback.returns.requests import open_request
 
 KEYWORDS = {InboundKind.OPT_OUT, InboundKind.OPT_IN, InboundKind.HELP}
@@ -28,3 +31,9 @@ def request_from_inbound(sender, inbound, kind, program=None, **kwargs):
         inbound=inbound,
         now=inbound.received,
     )
+
+
+@receiver(attendance_recorded, sender=Attendance)
+def returned_when_they_attend(sender, attendance, **kwargs):
+    """The first attended session after a request closes it as returned."""
+    returned_on_attendance(attendance)

@@ -6,7 +6,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from welcomeback.care.models import Client, Episode, Program
+from welcomeback.care.models import (
+    AsamEdition,
+    Client,
+    Episode,
+    Group,
+    Program,
+    Session,
+    Transition,
+)
 
 
 class RequestStatus(models.TextChoices):
@@ -73,6 +81,24 @@ class FirstStep(models.TextChoices):
     STEP_DOWN = "step_down", _("Fewer hours a week")
 
 
+class PlanStep(models.TextChoices):
+    """Steps a re-entry plan can choose (PRODUCT.md: re-entry plan). The
+    person's own FirstStep choices are a subset; these are the staff's."""
+
+    CONVERSATION = "conversation", _("A single re-entry conversation")
+    ONE_GROUP = "one_group", _("One group a week to start")
+    CASE_MANAGER = "case_manager", _("A meeting with a case manager")
+    ONE_ON_ONE = "one_on_one", _("A one-on-one session first")
+    BRIDGE = "bridge", _("One-on-one bridge sessions")
+    OTHER_TIME = "other_time", _("Another schedule")
+    OTHER_GROUP = "other_group", _("Another group")
+    OTHER_SITE = "other_site", _("Another site")
+    TELEHEALTH = "telehealth", _("A telehealth group (joining from home)")
+    STEP_DOWN = "step_down", _("A step-down level of care (fewer hours)")
+    HARM_REDUCTION = "harm_reduction", _("A harm-reduction welcome and a safety check")
+    REFERRAL_UP = "referral_up", _("A referral to more care")
+
+
 class ReturnRequest(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(
@@ -91,6 +117,9 @@ class ReturnRequest(models.Model):
     best_time = models.CharField(max_length=100, blank=True)
     language = models.CharField(max_length=8, default="en")
     reasons = models.JSONField(default=list, blank=True)
+    reasons_note = models.CharField(
+        max_length=500, blank=True, help_text=_("Reasons in their own words, if they gave any.")
+    )
     first_steps = models.JSONField(default=list, blank=True)
     # A trusted person asking on someone's behalf. Kept as a note that is
     # never confirmed back to them (42 CFR 2.13(c)).
@@ -125,6 +154,8 @@ class ReturnRequest(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Unreachable: the next occasional check-in (PRODUCT.md principle 4).
+    check_in_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-crisis", "due_at"]
@@ -136,6 +167,11 @@ class ReturnRequest(models.Model):
                 fields=["due_at"],
                 name="request_unanswered",
                 condition=models.Q(first_response_at__isnull=True, escalated_at__isnull=True),
+            ),
+            models.Index(
+                fields=["check_in_at"],
+                name="request_check_in",
+                condition=models.Q(check_in_at__isnull=False),
             ),
         ]
 
@@ -202,12 +238,28 @@ class ContactAttempt(models.Model):
     )
     method = models.CharField(max_length=12, choices=ContactMethod.choices)
     result = models.CharField(max_length=14, choices=ContactResult.choices)
+    why_not_reached = models.CharField(
+        max_length=300, blank=True, help_text=_("If not reached: what happened, in a few words.")
+    )
+    planned_date = models.DateField(
+        null=True, blank=True, help_text=_("A day they said they plan to come.")
+    )
+    # When the sweep found the planned date passed with no attendance.
+    planned_checked_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["request", "number"]
         constraints = [
             models.UniqueConstraint(fields=["request", "number"], name="contact_attempt_once")
+        ]
+        indexes = [
+            # returns.outcomes.follow_up_planned_dates(): planned dates not yet checked.
+            models.Index(
+                fields=["planned_date"],
+                name="attempt_planned_date",
+                condition=models.Q(planned_date__isnull=False, planned_checked_at__isnull=True),
+            )
         ]
 
     def __str__(self):
@@ -216,3 +268,125 @@ class ContactAttempt(models.Model):
     @property
     def reached(self) -> bool:
         return self.result == ContactResult.REACHED
+
+
+class FirstStepSuggestion(models.Model):
+    """A program's table of suggested first steps: for a reason someone
+    left, a step that might make coming back easier. Shipped defaults are
+    installed per program (returns/defaults/first_steps.toml); staff
+    always choose freely."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    step = models.CharField(max_length=16, choices=PlanStep.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["program", "reason", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "reason", "step"], name="first_step_suggestion_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} → {self.get_step_display()}"
+
+
+class AssessmentSource(models.TextChoices):
+    STAFF = "staff", _("Filled in with staff")
+    SELF = "self", _("Filled in by the person (one-tap link)")
+
+
+class Assessment(models.Model):
+    """Never edited: one instrument's answers, scored, with the version of
+    the instrument they answered."""
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
+    )
+    request = models.ForeignKey(
+        ReturnRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
+    instrument = models.CharField(max_length=16)
+    instrument_version = models.CharField(max_length=40)
+    answers = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)
+    total = models.SmallIntegerField(null=True, blank=True)
+    band = models.CharField(max_length=40, blank=True)
+    flagged = models.BooleanField(default=False)
+    complete = models.BooleanField(default=False)
+    source = models.CharField(max_length=8, choices=AssessmentSource.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(episode__isnull=False) | models.Q(request__isnull=False),
+                name="assessment_for_episode_or_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.instrument} at {self.at:%Y-%m-%d}"
+
+
+class ExpectAt(models.TextChoices):
+    """How the first booking becomes an expectation."""
+
+    ONCE = "once", _("That session only")
+    WEEKLY = "weekly", _("That group, on that weekday each week")
+    EVERY = "every", _("Every session of that group")
+
+
+class ReentryPlan(models.Model):
+    """Never edited: the plan agreed with the person (a later plan is a new row)."""
+
+    request = models.ForeignKey(ReturnRequest, on_delete=models.PROTECT, related_name="plans")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="reentry_plans")
+    steps = models.JSONField(default=list)
+    asam_edition = models.CharField(max_length=1, choices=AsamEdition.choices)
+    level_code = models.CharField(max_length=4)
+    weekly_hours = models.DecimalField(max_digits=4, decimal_places=1)
+    transition = models.CharField(
+        max_length=10, choices=Transition.choices, blank=True, default=Transition.NONE
+    )
+    ramp_until = models.DateField(null=True, blank=True)
+    first_session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    first_group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    expect = models.CharField(max_length=8, choices=ExpectAt.choices, blank=True)
+    notes = models.TextField(blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agreed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agreed_at", "pk"]
+
+    def __str__(self):
+        return f"Re-entry plan {self.pk}"
+
+    def step_labels(self) -> list[str]:
+        labels = dict(PlanStep.choices)
+        return [str(labels.get(step, step)) for step in self.steps]

@@ -10,7 +10,8 @@ import logging
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from welcomeback.returns.clock import response_due
 from welcomeback.returns.models import (
     OPEN_STATUSES,
     ContactAttempt,
+    ContactMethod,
     ContactResult,
     Origin,
     RequestEvent,
@@ -271,29 +273,76 @@ def assign(request: ReturnRequest, user, by=None, now=None) -> ReturnRequest:
 
 
 def log_contact(
-    request: ReturnRequest, method: str, result: str, by=None, note: str = "", now=None
+    request: ReturnRequest,
+    method: str,
+    result: str,
+    by=None,
+    note: str = "",
+    now=None,
+    why_not_reached: str = "",
+    planned_date=None,
 ) -> ContactAttempt:
     """Every try is numbered; the first one stops the response clock, and
-    reaching them moves a new request to "contacted"."""
+    reaching them moves a new request to "contacted". ``planned_date`` is a
+    day they said they plan to come (the sweep checks it). After the
+    program's number of tries in a row without reaching them, the request
+    closes as unreachable (returns.outcomes.mark_unreachable)."""
     now = now or timezone.now()
+    if method not in ContactMethod.values or result not in ContactResult.values:
+        raise ValidationError(_("Choose how you tried and what happened."))
+    fields = {
+        "at": now,
+        "by": by,
+        "method": method,
+        "result": result,
+        "note": note[:500],
+        "why_not_reached": "" if result == ContactResult.REACHED else why_not_reached[:300],
+        "planned_date": planned_date,
+    }
     with transaction.atomic():
-        number = request.attempts.count() + 1
-        attempt = ContactAttempt.objects.create(
-            request=request,
-            number=number,
-            at=now,
-            by=by,
-            method=method,
-            result=result,
-            note=note[:500],
-        )
+        attempt = next_attempt(request, fields)
         ReturnRequest.objects.filter(pk=request.pk, first_response_at__isnull=True).update(
             first_response_at=now
+        )
+        RequestEvent.objects.create(
+            request=request, at=now, by=by, kind="contact", note=f"{attempt.number}: {result}"
         )
     request.refresh_from_db()
     if result == ContactResult.REACHED and request.status == RequestStatus.NEW:
         change_status(request, RequestStatus.CONTACTED, by=by, now=now)
+    elif (
+        result != ContactResult.REACHED
+        and request.is_open
+        and tries_without_reaching(request) >= request.program.unreachable_after_attempts
+    ):
+        from welcomeback.returns.outcomes import mark_unreachable
+
+        mark_unreachable(request, by=by, now=now)
     return attempt
+
+
+def next_attempt(request: ReturnRequest, fields: dict, tries: int = 10) -> ContactAttempt:
+    """The next number, safe when two people log at once: the unique
+    (request, number) refuses a duplicate, and the loser takes the next."""
+    for _try in range(tries):
+        last = request.attempts.aggregate(last=Max("number"))["last"] or 0
+        try:
+            with transaction.atomic():
+                return ContactAttempt.objects.create(request=request, number=last + 1, **fields)
+        except IntegrityError:
+            continue
+    raise IntegrityError("could not number a contact attempt")
+
+
+def tries_without_reaching(request: ReturnRequest) -> int:
+    """Tries since they were last reached (all of them if never)."""
+    attempts = request.attempts.order_by("-number").values_list("result", flat=True)
+    count = 0
+    for result in attempts:
+        if result == ContactResult.REACHED:
+            break
+        count += 1
+    return count
 
 
 def escalate_overdue(now=None) -> int:
