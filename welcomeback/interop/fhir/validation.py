@@ -6,8 +6,9 @@ R4B and STU3). R4B (4.3.0) changed none of the elements Welcome Back reads
 or writes on Patient, Appointment, Encounter, EpisodeOfCare, Communication,
 CommunicationRequest, Task, QuestionnaireResponse, Consent and Bundle:
 R4B's changes were to medication definition, evidence, subscriptions and
-a few new resources. ``tests/test_fhir_validation.py`` checks the element
-names we use against the R4B models, so a change would be noticed.
+a few new resources. The models refuse any element they do not know, and
+``tests/test_fhir_export.py`` validates every resource type we write, so an
+element R4B lacked or renamed would fail there.
 
 fhir.resources checks structure, cardinality and data types, but not
 required code bindings; statuses are checked here against R4's value sets.
