@@ -4,11 +4,15 @@
    PostgreSQL: p50 / p99 latency and throughput — and the same for a bare
    Django view in the same run, as the ratio's baseline.
    Targets: p99 <= 100 ms; throughput >= 0.5x the bare view's.
-2. The time from an inbound SMS webhook (signed as Twilio signs it) to the
+2. The return form's inbox (portal/intake.py) drained by a task worker
+   running beside gunicorn, as docs/deploy.md runs it: how many requests
+   were still waiting when the load stopped, and how long until every one
+   was a return request.
+3. The time from an inbound SMS webhook (signed as Twilio signs it) to the
    request on the staff Today board. Target: <= 2 s.
 
     .venv/bin/python bench/intake.py                    # defaults below
-    .venv/bin/python bench/intake.py --seconds 20 --clients 32 --workers 5
+    .venv/bin/python bench/intake.py --seconds 20 --clients 32 --workers 4
 
 Everything runs on 127.0.0.1; the load stops by itself after --seconds.
 """
@@ -36,16 +40,35 @@ def main() -> None:
     args = parse_args()
     env = bench_environment(args)
     prepare_database(env)
+    print(machine())
     server = start_gunicorn(env, args)
+    worker = start_worker(env) if args.task_worker else None
     try:
         wait_until_up(args.port)
         bare = load("bare view", args, bare_request)
         form = load("return form", args, form_request)
         report(bare, form)
+        if worker:
+            inbox_drained(env)
         webhook_to_board(env, args)
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for process in (server, worker):
+            if process:
+                process.terminate()
+                process.wait(timeout=20)
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
+    return f"{cpu}, {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}"
 
 
 def parse_args():
@@ -53,8 +76,15 @@ def parse_args():
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--workers", type=int, default=5)
+    # docs/deploy.md: gunicorn --workers 4 (sync workers).
+    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--no-task-worker",
+        dest="task_worker",
+        action="store_false",
+        help="do not run manage.py db_worker beside gunicorn (the inbox then waits)",
+    )
     return parser.parse_args()
 
 
@@ -108,6 +138,10 @@ if not Program.objects.exists():
                            open_weekdays="0123456")
 if not User.objects.filter(username="bench").exists():
     User.objects.create_superuser("bench", "bench@example.org", "bench-password-1")
+from welcomeback.accounts.roles import grant
+grant(User.objects.get(username="bench"), Program.objects.order_by("pk").first(), "director")
+from welcomeback.portal.models import Intake
+Intake.objects.all().delete()
 """
 
 
@@ -130,6 +164,50 @@ def start_gunicorn(env, args):
         cwd=ROOT,
         env=env,
     )
+
+
+def start_worker(env):
+    """One task worker, as docs/deploy.md runs it: it drains the return
+    form's inbox while the load runs, on the same two cores."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker"],
+        cwd=ROOT,
+        env={**env, "LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def waiting_in_inbox(env) -> int:
+    found = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-v0",
+            "-c",
+            "from welcomeback.portal.models import Intake; print(Intake.objects.count())",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(found.stdout.strip())
+
+
+def inbox_drained(env) -> None:
+    """How many accepted forms were still waiting to be opened when the
+    load stopped, and how long the worker took to open them all."""
+    started = time.perf_counter()
+    waiting = waiting_in_inbox(env)
+    left = waiting
+    while left and time.perf_counter() - started < 120:
+        time.sleep(0.5)
+        left = waiting_in_inbox(env)
+    took = time.perf_counter() - started
+    state = "all opened" if not left else f"{left} still waiting"
+    print(f"inbox when the load stopped: {waiting} waiting; {state} after {took:.1f} s")
 
 
 def wait_until_up(port: int) -> None:
@@ -290,13 +368,17 @@ def webhook_to_board(env, args) -> None:
         },
     )
     seen = None
+    board = 0
     while time.perf_counter() - started < 10:
-        _, page = staff.send("GET", "/staff/")
+        board, page = staff.send("GET", "/staff/")
         if marker[:40] in page.decode(errors="replace"):
             seen = time.perf_counter() - started
             break
     if seen is None:
-        print(f"inbound text -> Today board: not seen within 10 s (webhook status {status})")
+        print(
+            f"inbound text -> Today board: not seen within 10 s "
+            f"(webhook status {status}, board status {board})"
+        )
         return
     print(
         f"inbound text -> Today board: {1000 * seen:.0f} ms "

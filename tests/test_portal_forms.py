@@ -28,7 +28,9 @@ from welcomeback.outreach.models import (
     MessageState,
     UpdateSubscriber,
 )
-from welcomeback.portal import views
+from welcomeback.portal import intake, views
+from welcomeback.portal.models import Intake
+from welcomeback.portal.wording import forget_programs
 from welcomeback.returns.models import Origin, RequestChannel, ReturnRequest
 from welcomeback.worklist.models import Task
 
@@ -44,6 +46,15 @@ def fresh_limits(settings):
     (the test that measures timing sets the real one)."""
     cache.clear()
     settings.PUBLIC_PROXY_ANSWER_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def open_at_once(monkeypatch):
+    """The return form commits to its inbox and wakes the task worker; here
+    the inbox is drained at once, in the request, so each test sees the
+    request it opened (tests/test_intake.py tests the inbox itself)."""
+    forget_programs()
+    monkeypatch.setattr(intake, "wake", intake.drain)
 
 
 @pytest.fixture
@@ -178,25 +189,46 @@ def test_the_language_defaults_to_the_page_language(program):
 @pytest.mark.django_db(transaction=True)
 def test_the_request_is_committed_before_the_confirmation(monkeypatch):
     program = ProgramFactory(phone="+12125550100", neutral_name="Riverbend")
+    monkeypatch.setattr(intake, "wake", lambda: None)
     seen = {}
     real_redirect = views.redirect
 
     def checking_redirect(to):
         seen["in_transaction"] = connection.in_atomic_block
-        seen["stored"] = ReturnRequest.objects.filter(program=program, phone=PHONE).exists()
+        seen["stored"] = Intake.objects.filter(program=program, phone=PHONE).exists()
         return real_redirect(to)
 
     monkeypatch.setattr(views, "redirect", checking_redirect)
     response = come_back(contact="212 555 0142")
     assert response.status_code == 302
     assert seen == {"in_transaction": False, "stored": True}
+    assert intake.drain() == 1
+    assert ReturnRequest.objects.get(program=program).phone == PHONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crisis_is_opened_and_committed_before_the_confirmation(monkeypatch):
+    ProgramFactory(phone="+12125550100", neutral_name="Riverbend")
+    seen = {}
+    real_redirect = views.redirect
+
+    def checking_redirect(to):
+        seen["in_transaction"] = connection.in_atomic_block
+        seen["crisis"] = list(ReturnRequest.objects.values_list("crisis", flat=True))
+        return real_redirect(to)
+
+    monkeypatch.setattr(views, "redirect", checking_redirect)
+    response = come_back(contact=PHONE, message="I want to kill myself")
+    assert response.status_code == 302
+    assert seen == {"in_transaction": False, "crisis": [True]}
+    assert not Intake.objects.exists()
 
 
 def test_no_confirmation_when_the_request_could_not_be_stored(program, monkeypatch):
     def broken(**kwargs):
         raise DatabaseError("the database is away")
 
-    monkeypatch.setattr(views, "open_request", broken)
+    monkeypatch.setattr(intake, "accept", broken)
     response = Browser(raise_request_exception=False).post("/come-back/", {"contact": PHONE})
     assert response.status_code == 500
     assert "Location" not in response
@@ -212,8 +244,11 @@ def test_nothing_personal_goes_into_any_url(program):
         for private in ("ana", "rivera", "example.org", "%40", "@"):
             assert private not in url.lower(), url
     assert "ana.rivera" not in page
-    stored = browser.session[views.ANSWER]
-    assert set(stored) == {"due", "reach"}
+    # By when, and "phone" or "email": nothing else, and no session row.
+    answer = browser.cookies[views.ANSWER]
+    assert answer["httponly"] and answer["max-age"] == 3600
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+\+00:00\|email:[\w:-]+", answer.value)
+    assert "sessionid" not in browser.cookies
 
 
 def test_forms_and_confirmations_are_never_stored_by_the_browser(program):

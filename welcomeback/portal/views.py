@@ -9,23 +9,26 @@ comes back as POST -> redirect -> GET, with nothing personal in any URL.
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
-from welcomeback.portal import limits
+from welcomeback.portal import intake, limits
 from welcomeback.portal.forms import ProxyForm, ReturnForm
 from welcomeback.portal.pages import limited, page, public, wrap_timing_floor
 from welcomeback.portal.wording import by_when, public_program
 from welcomeback.returns.clock import response_due
 from welcomeback.returns.models import Origin, RequestChannel
 from welcomeback.returns.requests import find_client, open_request
+from welcomeback.returns.triage import triage
 
 log = logging.getLogger(__name__)
 
-# What the return confirmation needs, kept in the session (never the URL).
-ANSWER = "portal_answer"
+# What the return confirmation needs, kept in a signed cookie (never the URL).
+ANSWER = "answer"
+ANSWER_SECONDS = 60 * 60
 
 
 @public
@@ -68,6 +71,24 @@ def come_back(request):
         contact = data["contact"]
         if not limits.allow("return", request, contact.address):
             return limited_page(request)
+        data["language"] = data["language"] or short_language()
+        due = accept(request, program, contact, data)
+        response = redirect("portal:come_back_thanks")
+        remember(response, due, "phone" if contact.phone else "email")
+        return response
+    status = 400 if form.errors else 200
+    return page(request, "portal/come_back.html", {"form": form}, status=status)
+
+
+def accept(request, program, contact, data) -> datetime:
+    """Commit the request before the confirmation; its due time.
+
+    Crisis language is read here, at once: that request is opened now and
+    the on-call staff paged (after its commit). Any other request is one
+    INSERT into the inbox, opened on the task worker a moment later
+    (portal/intake.py)."""
+    now = timezone.now()
+    if triage(data["message"], data["language"]).is_crisis:
         created = open_request(
             program=program,
             channel=RequestChannel.WEB,
@@ -75,14 +96,15 @@ def come_back(request):
             email=contact.email,
             message=data["message"],
             best_time=data["best_time"],
-            language=data["language"] or short_language(),
+            language=data["language"],
             reasons=data["reasons"],
             first_steps=data["first_steps"],
+            now=now,
         )
-        remember(request, created.due_at, "phone" if contact.phone else "email")
-        return redirect("portal:come_back_thanks")
-    status = 400 if form.errors else 200
-    return page(request, "portal/come_back.html", {"form": form}, status=status)
+        return created.due_at
+    intake.accept(program=program, contact=contact, data=data, request=request, now=now)
+    intake.wake()
+    return response_due(program, now)
 
 
 def caught(request, program, form_name: str):
@@ -91,8 +113,9 @@ def caught(request, program, form_name: str):
         return limited_page(request)
     log.info("portal: a %s form filled in the hidden field; nothing stored", form_name)
     if form_name == "return":
-        remember(request, response_due(program, timezone.now()), "")
-        return redirect("portal:come_back_thanks")
+        response = redirect("portal:come_back_thanks")
+        remember(response, response_due(program, timezone.now()), "")
+        return response
     return redirect("portal:for_someone_thanks")
 
 
@@ -101,8 +124,25 @@ def limited_page(request):
     return limited(request)
 
 
-def remember(request, due: datetime, reach: str) -> None:
-    request.session[ANSWER] = {"due": due.isoformat(), "reach": reach}
+def remember(response, due: datetime, reach: str) -> None:
+    """What the confirmation needs — by when, and "phone" or "email", never
+    the number or the email — in a signed cookie that lasts an hour: no
+    session row to write on the form's answer."""
+    response.set_signed_cookie(
+        ANSWER,
+        f"{due.isoformat()}|{reach}",
+        salt=ANSWER,
+        max_age=ANSWER_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def remembered(request) -> dict:
+    value = request.get_signed_cookie(ANSWER, default="", salt=ANSWER, max_age=ANSWER_SECONDS)
+    due, _, reach = value.partition("|")
+    return {"due": due, "reach": reach}
 
 
 @public
@@ -112,7 +152,7 @@ def come_back_thanks(request):
     if program is None:
         return unavailable(request)
     now = timezone.now()
-    answer = request.session.get(ANSWER) or {}
+    answer = remembered(request)
     due = parse_due(answer.get("due")) or response_due(program, now)
     context = {"when": by_when(max(due, now), program, now), "reach": answer.get("reach", "")}
     return page(request, "portal/come_back_thanks.html", context, program=program)

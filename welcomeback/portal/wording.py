@@ -4,6 +4,7 @@ and by when a person will answer — in the reader's language."""
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from time import monotonic
 
 import phonenumbers
 from django.conf import settings
@@ -19,10 +20,32 @@ log = logging.getLogger(__name__)
 FALLBACK_NAME = "Welcome Back"
 
 
+# The public program is read on every page; programs change rarely. Each
+# process keeps it this long; a change saved in the same process (the admin)
+# clears it at once, other processes see it within this time.
+PROGRAM_CACHE_SECONDS = 30
+_programs: dict = {}  # PUBLIC_PROGRAM_ID -> (monotonic() expiry, program)
+
+
 def public_program() -> Program | None:
     """settings.PUBLIC_PROGRAM_ID, or the first program by id."""
-    programs = Program.objects.select_related("site")
     wanted = settings.PUBLIC_PROGRAM_ID
+    kept = _programs.get(wanted)
+    if kept and kept[0] > monotonic():
+        return kept[1]
+    program = _find_program(wanted)
+    if program is not None:
+        _programs[wanted] = (monotonic() + PROGRAM_CACHE_SECONDS, program)
+    return program
+
+
+def forget_programs(**kwargs) -> None:
+    """Connected to Program's post_save and post_delete, and setting_changed."""
+    _programs.clear()
+
+
+def _find_program(wanted) -> Program | None:
+    programs = Program.objects.select_related("site")
     if wanted:
         program = programs.filter(pk=wanted).first()
         if program is not None:
