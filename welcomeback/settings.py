@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "welcomeback.portal",
     "welcomeback.demo",
     "welcomeback.interop",
+    "ninja",  # its own Swagger UI files, so /api/docs keeps to our CSP
+    "welcomeback.api",
 ]
 
 MIDDLEWARE = [

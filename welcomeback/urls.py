@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("staff/", include("welcomeback.staff.urls")),
+    path("", include("welcomeback.api.urls")),  # /api/, /staff/api-keys/, /staff/webhooks/
     path("staff/audit/", include("welcomeback.accounts.urls")),
     path("o/", include("welcomeback.outreach.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
