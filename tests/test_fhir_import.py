@@ -280,3 +280,22 @@ def test_importfhir_command(tmp_path, capsys):
     with pytest.raises(CommandError, match="1 resource"):
         call_command("importfhir", str(path), "--program", str(program.pk), "--no-progress")
     assert "entry 1 (Patient)" in capsys.readouterr().out
+
+
+def test_the_docs_example_imports_as_the_docs_say(tmp_path, capsys):
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "integration.md").read_text()
+    section = docs.split("## FHIR", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```json\n", 1)[1].split("```", 1)[0]
+    shown = section.split("$ manage.py importfhir example.json --program 1\n", 1)[1]
+    shown = shown.split("```", 1)[0]
+    program = riverbend()
+    path = tmp_path / "example.json"
+    path.write_text(example)
+    call_command("importfhir", str(path), "--program", str(program.pk), "--no-progress")
+    assert capsys.readouterr().out == shown
+    client = Client.objects.get(external_id="MRN-100234")
+    assert client.language == "es" and client.phone == "+12125550142"
+    marks = Attendance.objects.order_by("session__starts_at").values_list("status", "drop_in")
+    assert list(marks) == [(AttendanceStatus.MISSED, False), (AttendanceStatus.ATTENDED, True)]
