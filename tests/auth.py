@@ -25,13 +25,34 @@ ALL_CLINICAL_ROLES = ("front_desk", "case_manager", "clinician", "director")
 
 
 def sign_in(client, user, programs=None, roles=ALL_CLINICAL_ROLES):
-    """Sign `user` in on the Django test `client`, as after a full sign-in.
+    """Sign `user` in on the Django test `client`, as after a full sign-in:
+    password and second factor (a real code from a real authenticator).
     With `programs`, first grant `roles` in them (all but org admin's by default)."""
     if programs is not None:
         grant(user, programs, *roles)
     client.force_login(user)
+    pass_second_factor(client, user)
     client.user = user
     return client
+
+
+def pass_second_factor(client, user):
+    """What the code step of signing in leaves in the session: the user's
+    authenticator (made and checked with the code it shows now, the first
+    time), remembered as django_otp.login does. Later sign-ins of the same
+    user reuse it unchecked: a code is accepted once, and tests travel in time."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app")
+        code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        assert device.verify_token(f"{code:06d}"), "the authenticator refused its own code"
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @contextmanager

@@ -5,9 +5,11 @@ Every variable is listed in ``.env.example`` and explained in
 ``DEBUG=false`` the site refuses to start without a real secret key.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from welcomeback.lib.env import env_bool, env_int, env_list, env_str
@@ -37,6 +39,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "welcomeback.care",
@@ -48,6 +55,7 @@ INSTALLED_APPS = [
     "welcomeback.staff",
     "welcomeback.portal",
     "welcomeback.demo",
+    "welcomeback.signin",
     "welcomeback.interop",
     "ninja",  # its own Swagger UI files, so /api/docs keeps to our CSP
     "welcomeback.api",
@@ -61,8 +69,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and messages are known (docs/security.md, "Sign-in and MFA").
+    "welcomeback.signin.middleware.IdleTimeoutMiddleware",
+    "welcomeback.signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "welcomeback.signin.headers.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -113,6 +127,18 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:today"
 LOGOUT_REDIRECT_URL = "login"
+# Argon2id first (OWASP's choice); the others only check and upgrade older hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes counts failures before Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -138,7 +164,15 @@ STORAGES = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SAMESITE = "Lax"
+# A session ends when the browser closes, and after SESSION_MAX_HOURS in any
+# case; the idle timeout (signin/idle.py) usually ends it much sooner.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 60 * 60
 CSRF_COOKIE_SECURE = not DEBUG
+# No script reads the CSRF cookie: htmx gets the token from the page.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -250,3 +284,54 @@ CACHES = {
 MIDDLEWARE += ["welcomeback.accounts.audit_middleware.AuditMiddleware"]
 # Behind our TLS proxy the client's address is the last X-Forwarded-For entry.
 AUDIT_FORWARDED_FOR = env_bool("BEHIND_TLS_PROXY", default=False)
+
+# -- Sign-in, MFA, lockout, idle timeout (docs/security.md, "Sign-in and MFA") --
+# Staff are signed out after this many idle minutes when they hold no role in
+# any program; otherwise the shortest idle_timeout_minutes of their programs.
+SIGNIN_IDLE_TIMEOUT_MINUTES = env_int("SIGNIN_IDLE_TIMEOUT_MINUTES", 15)
+# django-otp: the name authenticator apps show beside the username.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER") or "Welcome Back"
+# The admin's device pages never show a key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# django-axes: SIGNIN_FAILURE_LIMIT wrong passwords or codes for one username
+# from one address pause signing in for that pair for SIGNIN_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Cleared when both steps pass (signin/lockout.py), not after the password.
+AXES_RESET_ON_SUCCESS = False
+# The pause lasts 15 minutes from the failure that started it, as the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "welcomeback.signin.lockout.locked_out_response"
+AXES_CLIENT_IP_CALLABLE = "welcomeback.signin.lockout.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+# The audit trail is the access log; axes keeps only its failure counts.
+AXES_DISABLE_ACCESS_LOG = True
+# Masked in what axes keeps of a failed request (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
+# Innermost, so it sees the view's failures (axes asks to be last).
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# axes logs every sign-in at INFO; the audit trail already records them.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# -- Content Security Policy (django-csp 4) ---------------------------------
+# Everything from our own origin; no inline script or style, no eval, no
+# framing, no plugins. Pages and htmx comply (docs/security.md,
+# "Deployment hardening"); a test scans the templates.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The favicon is an empty data: URI.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
