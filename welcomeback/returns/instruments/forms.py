@@ -33,6 +33,14 @@ def _skip_logic_hint(instrument: Instrument, item) -> str:
     )
 
 
+class AnswerRadios(forms.RadioSelect):
+    """Radios with nothing chosen until the person chooses: Django would otherwise
+    render an unanswered question as "Skip this question" already ticked."""
+
+    def format_value(self, value):
+        return [] if value is None else super().format_value(value)
+
+
 class InstrumentForm(forms.Form):
     """Answers to one instrument. `answers()` for storage, `result()` for the score."""
 
@@ -54,7 +62,7 @@ class InstrumentForm(forms.Form):
             coerce=int,
             empty_value=None,
             required=False,
-            widget=forms.RadioSelect,
+            widget=AnswerRadios,
             error_messages={
                 "invalid_choice": _("Choose one of the answers shown, or skip this question.")
             },
@@ -63,6 +71,8 @@ class InstrumentForm(forms.Form):
         return field
 
     def answers(self) -> dict[str, int | None]:
+        if not self.is_valid():
+            raise ValueError("answers() needs a valid form; show its errors instead")
         return {key: self.cleaned_data.get(key) for key in self.instrument.keys}
 
     def result(self, *, sex: str | None = None) -> Result:

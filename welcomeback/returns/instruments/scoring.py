@@ -36,17 +36,17 @@ class Flag:
 
 BAND_LABELS = {
     # PHQ-9 and GAD-7 severity (Kroenke 2001; Spitzer 2006).
-    "minimal": _("Minimal"),
-    "mild": _("Mild"),
-    "moderate": _("Moderate"),
-    "moderately_severe": _("Moderately severe"),
-    "severe": _("Severe"),
+    "minimal": _("Minimal symptoms"),
+    "mild": _("Mild symptoms"),
+    "moderate": _("Moderate symptoms"),
+    "moderately_severe": _("Moderately severe symptoms"),
+    "severe": _("Severe symptoms"),
     # DAST-10 degree of problems (Skinner 1982 scoring guide).
     "dast_none": _("No problems reported"),
-    "dast_low": _("Low level"),
-    "dast_moderate": _("Moderate level"),
-    "dast_substantial": _("Substantial level"),
-    "dast_severe": _("Severe level"),
+    "dast_low": _("Low level of problems"),
+    "dast_moderate": _("Moderate level of problems"),
+    "dast_substantial": _("Substantial level of problems"),
+    "dast_severe": _("Severe level of problems"),
     # AUDIT-C (Bush 1998; Bradley 2007).
     "positive": _("Positive screen"),
     "negative": _("Negative screen"),
