@@ -130,7 +130,7 @@ def get_group(request, group_id: Id):
 
 def group_out(group) -> dict:
     fields = ["id", "name", "modality", "language", "capacity", "duration_minutes", "active"]
-    slots = [{"weekday": s.weekday, "starts_at": s.starts_at} for s in group.slots.all()]
+    slots = [{"weekday": s.weekday, "starts_at": f"{s.starts_at:%H:%M}"} for s in group.slots.all()]
     return {**{f: getattr(group, f) for f in fields}, "slots": slots}
 
 

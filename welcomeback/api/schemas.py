@@ -2,7 +2,7 @@
 EHR needs them to match its own records; never phone numbers, addresses or
 message text (minimum necessary, 45 CFR 164.502(b))."""
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Annotated
 
 from ninja import Schema
@@ -63,7 +63,7 @@ class LookupOut(Schema):
 
 class SlotOut(Schema):
     weekday: int = Field(..., description="Monday = 0, in the program's time zone.")
-    starts_at: time
+    starts_at: str = Field(..., pattern=r"^\d{2}:\d{2}$", description="Local time, HH:MM.")
 
 
 class GroupOut(Schema):
