@@ -21,6 +21,7 @@ the FHIR export call them for a key's user):
     visible_fields(user, program, "care.client")
     clients_for(user, "view_contact")           # a Client queryset
     clients_in(program_ids)                     # a Q on care.Client
+    refuse(request, "api.apikey", pk, action)   # audited 404 for what is not theirs
 
 Superusers get nothing here that their roles do not give: ``is_superuser``
 opens the admin site and the whole audit trail (ids, never PHI values), not
@@ -31,8 +32,10 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 
-from welcomeback.accounts.models import Role, StaffRole
+from welcomeback.accounts import audit
+from welcomeback.accounts.models import AuditAction, AuditOutcome, Role, StaffRole
 
 # ---------------------------------------------------------------- actions
 
@@ -321,6 +324,21 @@ def clients_for(user, action: str):
     """The people ``user`` may do ``action`` for, as a care.Client queryset."""
     client = apps.get_model("care", "Client")
     return client.objects.filter(clients_in(program_ids_for(user, action)))
+
+
+def refuse(request, object_type: str, pk, action: str):
+    """For an object outside the user's programs: record the refusal in the
+    audit trail, then answer 404 exactly as for an id that does not exist (a
+    403 would confirm it exists: 42 CFR 2.13(c)). Every face calls this."""
+    audit.record(
+        AuditAction.ACCESS_DENIED,
+        request=request,
+        object_type=object_type,
+        object_id=pk,
+        outcome=AuditOutcome.DENIED,
+        detail={"action": action, "status": 404},
+    )
+    raise Http404
 
 
 def _id(program) -> int | None:

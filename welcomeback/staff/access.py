@@ -13,10 +13,8 @@ says; everything else names its program.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
-from welcomeback.accounts import audit, permissions
-from welcomeback.accounts.models import AuditAction, AuditOutcome
+from welcomeback.accounts import permissions
 from welcomeback.care.models import Client, Episode, Program, Session
 from welcomeback.outreach.models import Message, Template
 from welcomeback.returns.models import ReturnRequest
@@ -48,17 +46,8 @@ def may(request, action: str, program=None) -> bool:
     return permissions.can(request.user, action, program)
 
 
-def not_found(request, object_type: str, pk, action: str):
-    """Record the refusal, then answer as if the object did not exist."""
-    audit.record(
-        AuditAction.ACCESS_DENIED,
-        request=request,
-        object_type=object_type,
-        object_id=pk,
-        outcome=AuditOutcome.DENIED,
-        detail={"action": action, "status": 404},
-    )
-    raise Http404
+# Record the refusal, then answer as if the object did not exist.
+not_found = permissions.refuse
 
 
 def _get(request, queryset, pk, action: str, *, program_field: str = "program"):
