@@ -230,12 +230,19 @@ def test_a_delivery_left_sending_by_a_stopped_worker_is_put_back(world, subscrib
     assert row.state == DeliveryState.PENDING
 
 
-def test_the_task_queued_on_commit_sends_it(
-    world, receiver, subscribed, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+@pytest.mark.django_db(transaction=True)
+def test_the_task_queued_on_commit_sends_it(world, receiver, subscribed):
+    from django.db import transaction
+
+    with transaction.atomic():
         announce(world, (world.maya, "lapsing"))
-    assert not receiver.received
+        assert not receiver.received
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
     assert len(receiver.received) == 1
     assert WebhookDelivery.objects.get().state == DeliveryState.DELIVERED
+
+
+def test_the_sweep_puts_back_and_releases_deliveries_after_each_pass():
+    from welcomeback.engagement import hooks
+
+    assert events.release_due in hooks._after_pass
