@@ -300,3 +300,28 @@ def test_under_the_plan_only_wednesdays_count_and_attending_makes_them_engaged(w
     assert row.first_missed_at == world.at(3, 11, 10)
     world.episode.refresh_from_db()
     assert world.episode.status == EpisodeStatus.ACTIVE
+
+
+def test_the_story_tells_drift_request_reassessment_plan_and_return_in_order(world):
+    from welcomeback.returns.story import story
+
+    sweep_at(world.at(3, 2, 9))
+    request = screened(world)
+    one_group_a_week(world, request)
+    world.attend(world.day_group(3, 4))
+
+    events = story(world.ana)
+    kinds = [event.kind for event in events]
+    assert [event.at for event in events] == sorted(event.at for event in events)
+    first = {kind: kinds.index(kind) for kind in set(kinds)}
+    assert first["drift"] < first["request"] < first["assessment"] < first["plan"]
+    drift = [event for event in events if event.kind == "drift"]
+    assert drift[-1].status == Status.ENGAGED and drift[-1].at == world.at(3, 4, 10)
+    assert events[-1].title == "Came back"
+    titles = [event.title for event in events]
+    assert "Asked to come back" in titles
+    assert "Re-assessment: C-SSRS" in titles
+    assert "Re-entry plan: One group a week to start" in titles
+    assert "Came back" in titles
+    assert any(event.kind == "level" and "3.0 hours" in event.title for event in events)
+    assert not any("q1" in event.detail for event in events)  # answers never shown
