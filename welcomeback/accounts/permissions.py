@@ -143,8 +143,10 @@ FIELDS: dict[str, dict[str, str]] = {
         "ended": _ENGAGEMENT,
         "created": _ENGAGEMENT,
         "previous": _ENGAGEMENT,
-        # The level of care and why an episode ended are clinical facts.
+        # The level of care, its hours and why an episode ended are clinical facts.
         "level_of_care": _CLINICAL,
+        "asam_edition": _CLINICAL,
+        "weekly_hours": _CLINICAL,
         "discharge_reason": _CLINICAL,
     },
     "care.episodestatuschange": {
@@ -172,6 +174,8 @@ FIELDS: dict[str, dict[str, str]] = {
         # a clinician to be free).
         "message": _REQUEST,
         "best_time": _REQUEST,
+        "reasons_note": _REQUEST,
+        "check_in_at": _REQUEST,
         "language": _REQUEST,
         "reasons": _REQUEST,
         "first_steps": _REQUEST,
@@ -191,6 +195,45 @@ FIELDS: dict[str, dict[str, str]] = {
         "escalated_at": _REQUEST,
         "closed_at": _REQUEST,
     },
+}
+
+
+# Whole rows that are clinical: every field but the keys needs view_clinical.
+for _label, _fields in {
+    "returns.assessment": (
+        "instrument instrument_version answers result total band flagged complete source by at"
+    ),
+    "returns.reentryplan": (
+        "steps asam_edition level_code weekly_hours transition ramp_until first_session "
+        "first_group expect notes agreed_by agreed_at"
+    ),
+    "care.levelofcarechange": (
+        "at by asam_edition from_level to_level weekly_hours transition until note"
+    ),
+    "care.milestone": "title met_on by",
+}.items():
+    FIELDS[_label] = {"id": _ANY, "episode": _ANY, "request": _ANY} | dict.fromkeys(
+        _fields.split(), _CLINICAL
+    )
+FIELDS["care.levelofcarechange"].pop("request")
+FIELDS["care.milestone"].pop("request")
+
+# Every other kind of row in a person's record, and the action needed to see
+# it at all. A model that points at a client, an episode or a return request
+# must be named here or in FIELDS (tests/test_roles.py checks).
+RECORDS: dict[str, str] = {
+    "care.attendance": "view_schedule",
+    "care.expectation": "view_schedule",
+    "engagement.engagement": "view_engagement",
+    "outreach.cadencestate": "view_engagement",
+    "outreach.stepoutcome": "view_outreach",
+    "outreach.message": "view_outreach",
+    "outreach.contactpoint": "view_contact",
+    "outreach.consentevent": "view_contact",
+    "outreach.inboundmessage": "view_contact",
+    "worklist.task": "work_tasks",
+    "returns.requestevent": "manage_requests",
+    "returns.contactattempt": "manage_requests",
 }
 
 
