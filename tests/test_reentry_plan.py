@@ -317,7 +317,7 @@ def test_the_story_tells_drift_request_reassessment_plan_and_return_in_order(wor
     assert first["drift"] < first["request"] < first["assessment"] < first["plan"]
     drift = [event for event in events if event.kind == "drift"]
     assert drift[-1].status == Status.ENGAGED and drift[-1].at == world.at(3, 4, 10)
-    assert events[-1].title == "Came back"
+    assert [event.title for event in events[-2:]] == ["Came back", "Request: Resumed"]
     titles = [event.title for event in events]
     assert "Asked to come back" in titles
     assert "Re-assessment: C-SSRS" in titles

@@ -23,7 +23,7 @@ from welcomeback.care.models import (
 from welcomeback.engagement.models import StatusChange
 from welcomeback.outreach.models import Message
 from welcomeback.returns.assessments import display_name
-from welcomeback.returns.models import Assessment, ReentryPlan, RequestEvent
+from welcomeback.returns.models import Assessment, ReentryPlan, RequestEvent, RequestStatus
 
 
 @dataclass
@@ -136,7 +136,8 @@ def return_events(client, program_ids=None) -> list[StoryEvent]:
         if row.kind in ("assessment", "plan"):
             continue  # told below, with their details
         template = REQUEST_TITLES.get(row.kind, row.kind)
-        title = str(template) % {"status": row.to_status, "note": row.note}
+        status = dict(RequestStatus.choices).get(row.to_status, row.to_status)
+        title = str(template) % {"status": status, "note": row.note}
         events.append(
             StoryEvent(row.at, "request", title, row.note, row.to_status, row.request.episode_id)
         )
