@@ -27,9 +27,10 @@ import logging
 import secrets
 import time
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -54,9 +55,9 @@ FORM_PATH = "/come-back/"
 _next_drain = 0.0  # time.monotonic() of this process's next enqueued drain
 
 
-def accept(*, program, contact, data: dict, request, now: datetime) -> Intake:
+def accept(*, program, contact, data: dict, request, now: datetime) -> None:
     """Commit the request as typed: one INSERT, in autocommit."""
-    return Intake.objects.create(
+    row = Intake(
         program=program,
         received=now,
         phone=contact.phone,
@@ -69,6 +70,26 @@ def accept(*, program, contact, data: dict, request, now: datetime) -> Intake:
         visitor_address=audit.client_address(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
     )
+    connection = connections[router.db_for_write(Intake)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_sql(connection),
+            [field.get_db_prep_save(getattr(row, field.attname), connection) for field in _FIELDS],
+        )
+
+
+# Every column but the id. The ORM's create() spent a third of a millisecond
+# of the form's answer building this same statement for each row; it is
+# built once, and each value still goes through its field's own adaptation.
+_FIELDS = [field for field in Intake._meta.concrete_fields if not field.primary_key]
+
+
+@cache
+def _insert_sql(connection) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _FIELDS)
+    values = ", ".join(["%s"] * len(_FIELDS))
+    return f"INSERT INTO {quote(Intake._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
 
 
 def wake() -> None:
