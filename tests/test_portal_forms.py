@@ -16,10 +16,12 @@ from aiosmtpd.controller import Controller
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.test import Client as Browser
+from django.test import RequestFactory
 from django.utils import timezone
 
 from tests.factories import ClientFactory, ProgramFactory, enrolled, local, travel
 from tests.test_email_channel import Mailbox, free_port
+from welcomeback.accounts import audit
 from welcomeback.outreach import links, updates
 from welcomeback.outreach.models import (
     ConsentEvent,
@@ -28,7 +30,7 @@ from welcomeback.outreach.models import (
     MessageState,
     UpdateSubscriber,
 )
-from welcomeback.portal import intake, views
+from welcomeback.portal import intake, limits, views
 from welcomeback.portal.models import Intake
 from welcomeback.portal.wording import forget_programs
 from welcomeback.returns.models import Origin, RequestChannel, ReturnRequest
@@ -367,14 +369,34 @@ def test_one_contact_may_be_sent_three_times_an_hour(program):
 
 
 def test_a_proxy_in_front_names_the_visitor(program, settings):
-    settings.PUBLIC_CLIENT_IP_HEADER = "X-Forwarded-For"
-    for n in range(5):
-        Browser().post(
+    # One setting (BEHIND_TLS_PROXY) for the limits, the lockout and the audit
+    # trail: the last X-Forwarded-For address, the one our proxy saw.
+    settings.AUDIT_FORWARDED_FOR = True
+    for n in range(6):
+        response = Browser().post(
             "/come-back/",
             {"contact": f"+1212555{n:04d}"},
             HTTP_X_FORWARDED_FOR=f"192.0.2.1, 203.0.113.{n}",
         )
-    assert ReturnRequest.objects.count() == 5
+        assert response.status_code == 302
+    assert ReturnRequest.objects.count() == 6
+    request = RequestFactory().post("/", HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.5")
+    assert limits.visitor_address(request) == audit.client_address(request) == "203.0.113.5"
+
+
+def test_without_a_proxy_a_forwarded_address_is_not_believed(program, settings):
+    settings.AUDIT_FORWARDED_FOR = False
+    statuses = [
+        Browser()
+        .post(
+            "/come-back/",
+            {"contact": f"+1212555{n:04d}"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+        .status_code
+        for n in range(6)
+    ]
+    assert statuses == [302] * 5 + [429]
 
 
 def test_the_limit_keys_hold_no_contact_in_the_clear(program):

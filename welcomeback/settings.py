@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "welcomeback.demo",
     "welcomeback.signin",
     "welcomeback.interop",
+    "welcomeback.disclosures",
     "ninja",  # its own Swagger UI files, so /api/docs keeps to our CSP
     "welcomeback.api",
 ]
@@ -256,10 +257,8 @@ LOGGING["loggers"]["twilio.http_client"] = {"level": "WARNING"}
 PUBLIC_PROGRAM_ID = env_int("PUBLIC_PROGRAM_ID", 0) or None
 # Where "Exit this page" goes: a neutral site that says nothing about care.
 PUBLIC_EXIT_URL = env_str("PUBLIC_EXIT_URL") or "https://www.bbc.com/weather"
-# Behind a proxy every visitor has the proxy's address; name the header that
-# carries theirs (e.g. X-Forwarded-For; its last address is used, the one
-# the proxy saw). Empty means REMOTE_ADDR.
-PUBLIC_CLIENT_IP_HEADER = env_str("PUBLIC_CLIENT_IP_HEADER") or ""
+# The visitor's address (rate limits) is the audit trail's and the sign-in
+# lockout's: accounts.audit.client_address, set by BEHIND_TLS_PROXY.
 # Rate limits on the public forms: (requests, seconds), per visitor address
 # and per phone number or email.
 PUBLIC_LIMIT_PER_ADDRESS = (env_int("PUBLIC_LIMIT_PER_ADDRESS", 5), 10 * 60)

@@ -11,6 +11,7 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from welcomeback.engagement.hooks import register_after_pass
+        from welcomeback.portal import checks  # noqa: F401  (registers the check)
         from welcomeback.portal.intake import drain_after_pass
         from welcomeback.portal.wording import forget_programs
 

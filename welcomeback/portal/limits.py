@@ -11,19 +11,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from welcomeback.accounts import audit
+
 SALT = "welcomeback.portal.limits"
 
 
 def visitor_address(request) -> str:
-    header = settings.PUBLIC_CLIENT_IP_HEADER
-    if header:
-        forwarded = request.headers.get(header, "")
-        # The last address is the one our own proxy saw; earlier ones are
-        # whatever the visitor chose to send.
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR", "")
+    """The visitor's address as the audit trail and the sign-in lockout see
+    it: one setting for all three (BEHIND_TLS_PROXY, docs/configuration.md)."""
+    return audit.client_address(request)
 
 
 def _key(form: str, kind: str, value: str) -> str:
