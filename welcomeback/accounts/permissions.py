@@ -62,6 +62,11 @@ ACTIONS = {
     "manage_staff": "grant and remove staff roles",
     "manage_settings": "program settings, groups and schedules",
     "view_audit": "the audit trail and each person's access report",
+    # 42 CFR Part 2 (welcomeback/disclosures).
+    "view_consents": "Part 2 consent details: what, to whom, why, signature, statements",
+    "manage_consents": "record and revoke Part 2 consents",
+    "disclose": "record a disclosure under a consent, or in a medical emergency (2.51)",
+    "break_glass": "emergency access to one person's record outside one's programs",
 }
 
 _FRONT_DESK = {
@@ -97,6 +102,20 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.CLINICIAN: frozenset(_CLINICIAN),
     Role.DIRECTOR: frozenset(_DIRECTOR),
     Role.ORG_ADMIN: frozenset(_ORG_ADMIN),
+}
+
+# 42 CFR Part 2. Everyone who may answer a trusted person records what they
+# disclosed; front desk and case managers see "consent on file: yes/no" and,
+# for the person in front of them, what they may say, never a consent's
+# details (minimum necessary). Clinicians may break the glass (164.312(a)(2)(ii)).
+_PART2 = {
+    Role.FRONT_DESK: {"disclose"},
+    Role.CASE_MANAGER: {"disclose"},
+    Role.CLINICIAN: {"disclose", "view_consents", "manage_consents", "break_glass"},
+    Role.DIRECTOR: {"disclose", "view_consents", "manage_consents"},
+}
+ROLE_ACTIONS = {
+    role: actions | _PART2.get(role, frozenset()) for role, actions in ROLE_ACTIONS.items()
 }
 
 # ---------------------------------------------------------------- fields
@@ -234,6 +253,9 @@ RECORDS: dict[str, str] = {
     "worklist.task": "work_tasks",
     "returns.requestevent": "manage_requests",
     "returns.contactattempt": "manage_requests",
+    "disclosures.part2consent": "view_consents",
+    "disclosures.disclosure": "view_consents",
+    "disclosures.breakglass": "view_audit",
 }
 
 
