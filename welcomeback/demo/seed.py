@@ -26,7 +26,9 @@ from welcomeback.demo.catalog import (
 from welcomeback.demo.journeys import Calendar, Planner
 from welcomeback.demo.outreach import start_outreach
 from welcomeback.demo.requests import open_demo_requests
+from welcomeback.demo.returns import add_returned_people
 from welcomeback.demo.simulate import Simulation
+from welcomeback.demo.staff_users import create_demo_staff
 from welcomeback.demo.summary import Summary, summarize
 
 DEFAULT_SEED = 1
@@ -59,6 +61,7 @@ def build_demo(
     with transaction.atomic():
         staff = demo_staff_user()
         catalog = build_catalog()
+        create_demo_staff(catalog.programs)
         horizon = today + timedelta(
             days=max(program.session_horizon_days for program in catalog.programs.values())
         )
@@ -69,13 +72,16 @@ def build_demo(
         plan = Planner(rng, calendar, catalog, sessions).plan(clients)
         Simulation(plan, calendar, catalog, now, staff).run(progress=progress)
         programs = sorted(catalog.programs.values(), key=lambda program: program.pk)
+        # Before outreach starts today: they are engaged again by now.
+        add_returned_people(rng, programs, now, staff)
         start_outreach(rng, programs, now, staff)
         open_demo_requests(rng, programs, now, staff)
     return summarize()
 
 
 def demo_staff_user():
-    """The demo's staff login; every role, until roles exist."""
+    """The demo's staff login; its roles come with the programs
+    (demo/staff_users.py: director and clinician in every program)."""
     User = get_user_model()
     user = User.objects.filter(username=DEMO_USERNAME).first()
     if user is None:
