@@ -23,6 +23,21 @@ def world(db):
     return build_world()
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Django closes the database connection when a request starts and
+    ends; inside a test's transaction that would end the test's own
+    connection. Django's test client keeps it open in the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 # Loaded through the app itself: the schema the fuzzer reads is the one served.
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
