@@ -255,3 +255,24 @@ def test_an_org_admin_reads_the_trail_but_not_the_names_in_it(client, world):
     director = sign_in(type(client)(), User.objects.create_user("dee"), own.program, ("director",))
     named = director.get(reverse("audit:client_report", args=[own.client.pk]))
     assert own.client.last_name in named.content.decode()
+
+
+def test_the_role_table_in_the_docs_is_the_one_in_the_code():
+    from pathlib import Path
+
+    columns = [Role.FRONT_DESK, Role.CASE_MANAGER, Role.CLINICIAN, Role.DIRECTOR, Role.ORG_ADMIN]
+    text = (Path(__file__).parent.parent / "docs" / "security.md").read_text()
+    documented = {}
+    for line in text.splitlines():
+        if line.startswith("| `") and line.count("|") == 8:
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            action = cells[0].strip("`")
+            if action in permissions.ACTIONS:
+                documented[action] = {
+                    r for r, mark in zip(columns, cells[2:], strict=True) if mark == "✓"
+                }
+    in_code = {
+        action: {role for role in columns if action in permissions.ROLE_ACTIONS[role]}
+        for action in permissions.ACTIONS
+    }
+    assert documented == in_code, "update the table in docs/security.md, Roles and access"
