@@ -302,12 +302,13 @@ class Assessment(models.Model):
     """Never edited: one instrument's answers, scored, with the version of
     the instrument they answered."""
 
+    # Rows go with their episode or request, like its status history.
     episode = models.ForeignKey(
-        Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
+        Episode, on_delete=models.CASCADE, null=True, blank=True, related_name="assessments"
     )
     request = models.ForeignKey(
         ReturnRequest,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="assessments",
@@ -354,8 +355,8 @@ class ExpectAt(models.TextChoices):
 class ReentryPlan(models.Model):
     """Never edited: the plan agreed with the person (a later plan is a new row)."""
 
-    request = models.ForeignKey(ReturnRequest, on_delete=models.PROTECT, related_name="plans")
-    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="reentry_plans")
+    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="plans")
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="reentry_plans")
     steps = models.JSONField(default=list)
     asam_edition = models.CharField(max_length=1, choices=AsamEdition.choices)
     level_code = models.CharField(max_length=4)
