@@ -106,6 +106,24 @@ STAFF = {
     ),
     "api_admin:webhook": Route("manage_settings", "webhook"),
     "api_admin:webhook_off": Route("manage_settings", "webhook", get=False, post=lambda s: {}),
+    # 42 CFR Part 2 (welcomeback/disclosures; more in tests/test_part2_*.py and
+    # tests/test_break_glass.py, where break-glass opens another program's record).
+    "part2:person": Route("view_contact", "client"),
+    "part2:consent_new": Route("manage_consents", "client"),
+    "part2:disclose": Route("view_consents", "client"),
+    "part2:emergency": Route(
+        "disclose",
+        "client",
+        get=False,
+        post=lambda s: {
+            "recipient_name": "Dr. Lee",
+            "affiliation": "County General ED",
+            "nature": "Unresponsive",
+            "what": "Medications",
+        },
+    ),
+    "part2:revoke": Route("manage_consents", "client", get=False, post=lambda s: {}),
+    "part2:break_glass": Route("break_glass"),
 }
 
 # Served to anyone: the public pages, signing in and out (the admin site's

@@ -285,3 +285,33 @@ def has_consent_on_file(client, at=None) -> bool:
             client=client, kind__in=[k.value for k in ConsentKind if k != "general_release"]
         )
     )
+
+
+def proxy_of(return_request) -> Party | None:
+    """The trusted person who asked on someone's behalf, as a Party."""
+    if not (return_request.proxy_name or return_request.proxy_phone or return_request.proxy_email):
+        return None
+    return Party(
+        name=return_request.proxy_name,
+        phone=return_request.proxy_phone,
+        email=return_request.proxy_email,
+    )
+
+
+def may_speak_with(return_request, at=None) -> dict | None:
+    """For the request page, before anyone calls the trusted person back:
+    {"allowed": bool, "kinds": [labels], "until": date or event, "name": …}.
+    None when the request did not come from someone else."""
+    party = proxy_of(return_request)
+    if party is None:
+        return None
+    heard = what_they_may_hear(return_request.client, party, at) if return_request.client else []
+    until = min((d.until for _k, d in heard if isinstance(d.until, date)), default=None)
+    events = [d.until for _k, d in heard if isinstance(d.until, str) and d.until]
+    return {
+        "allowed": bool(heard),
+        "kinds": [InfoKind(kind).label for kind, _d in heard],
+        "until": until or (events[0] if events else None),
+        "name": return_request.proxy_name,
+        "relationship": return_request.proxy_relationship,
+    }

@@ -15,7 +15,9 @@ says; everything else names its program.
 from django.core.exceptions import PermissionDenied
 
 from welcomeback.accounts import permissions
+from welcomeback.accounts.models import Role
 from welcomeback.care.models import Client, Episode, Program, Session
+from welcomeback.disclosures.breakglass import has_break_glass
 from welcomeback.outreach.models import Message, Template
 from welcomeback.returns.models import ReturnRequest
 from welcomeback.worklist.models import Task
@@ -70,9 +72,36 @@ client_program_ids = permissions.client_program_ids
 def get_client_for_staff(request, pk: int, action: str = "view_contact") -> Client:
     ids = require(request, action)
     client = Client.objects.filter(in_programs(ids), pk=pk).first()
+    if client is None and action in BREAK_GLASS_READS and has_break_glass(request.user, pk):
+        # An open emergency grant: this person only, reading only, for its hour.
+        client = Client.objects.filter(pk=pk).first()
     if client is None:
         not_found(request, "care.client", pk, action)
     return client
+
+
+# What an open break-glass grant lets its clinician read (disclosures/breakglass.py).
+BREAK_GLASS_READS = frozenset(
+    {"view_contact", "view_schedule", "view_engagement", "view_clinical", "view_outreach"}
+)
+
+
+def break_glass_scope(client) -> dict:
+    """A clinician's view of every program of the person, under a grant."""
+    programs = client_program_ids(
+        client,
+        Program.objects.filter(site__organization_id=client.organization_id).values_list(
+            "pk", flat=True
+        ),
+    )
+    seen = permissions.actions_of([Role.CLINICIAN]) & BREAK_GLASS_READS
+    fields = {
+        label: frozenset(
+            f for f, needs in permissions.FIELDS.get(label, {}).items() if needs in seen
+        )
+        for label in ("care.client", "care.episode", "care.episodestatuschange")
+    }
+    return {"program_ids": programs, "clinical_program_ids": set(programs), "fields": fields}
 
 
 def client_scope(request, client) -> dict:
@@ -80,6 +109,8 @@ def client_scope(request, client) -> dict:
     through, those where clinical details show, and the visible fields."""
     user = request.user
     programs = client_program_ids(client, permissions.program_ids_for(user, "view_contact"))
+    if not programs and has_break_glass(user, client.pk):
+        return break_glass_scope(client)
     clinical = {pk for pk in programs if permissions.can(user, "view_clinical", pk)}
     fields = {}
     for label in ("care.client", "care.episode", "care.episodestatuschange"):

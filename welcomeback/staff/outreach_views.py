@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welcomeback.accounts import audit
+from welcomeback.disclosures.consents import has_consent_on_file
 from welcomeback.outreach import consent
 from welcomeback.outreach.models import Message, MessageState, Template
 from welcomeback.outreach.templating import (
@@ -120,7 +121,13 @@ def contact(request, pk):
     return render(
         request,
         "staff/contact.html",
-        {"client": client, "forms": forms, "events": events},
+        {
+            "client": client,
+            "forms": forms,
+            "events": events,
+            # Part 2: every role sees only whether a consent is on file.
+            "part2_on_file": has_consent_on_file(client),
+        },
         status=status,
     )
 

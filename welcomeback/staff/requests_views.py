@@ -5,14 +5,44 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from welcomeback.accounts import audit
-from welcomeback.returns.models import ReturnRequest
+from welcomeback.disclosures.consents import may_speak_with, proxy_of
+from welcomeback.disclosures.disclose import DisclosureRefused, disclose
+from welcomeback.disclosures.models import InfoKind, Purpose
+from welcomeback.returns.models import ContactMethod, ReturnRequest
 from welcomeback.returns.requests import assign, change_status, log_contact, open_request
 from welcomeback.staff import access
 from welcomeback.staff.forms import ContactLogForm, NewRequestForm, StatusForm
 from welcomeback.staff.views import chosen_program
+
+
+def through_proxy(request, return_request, result) -> bool:
+    """Reaching someone through their trusted person confirms they are in
+    care: a disclosure (42 CFR 2.11). Allowed and recorded under a consent
+    that names that person; otherwise refused and the refusal audited."""
+    party = proxy_of(return_request)
+    client = return_request.client
+    info, purpose = [InfoKind.PRESENCE], Purpose.RETURN_TO_CARE
+    if party is None or client is None:
+        audit.denied(request, return_request, None, detail={"part2": "no_consent"})
+        return False
+    try:
+        disclose(
+            client,
+            party,
+            info,
+            purpose,
+            what=_("Reached them through this person (%(result)s).") % {"result": result},
+            by=request.user,
+            request=request,
+            language=client.language,
+        )
+    except DisclosureRefused:
+        return False
+    return True
 
 
 def get_request(request, pk) -> ReturnRequest:
@@ -37,6 +67,8 @@ def render_request(request, return_request, contact_form=None, status_form=None,
             "events": return_request.events.select_related("by"),
             "contact_form": contact_form or ContactLogForm(),
             "status_form": status_form or StatusForm(initial={"status": return_request.status}),
+            # 42 CFR 2.13(c): may staff say anything to the trusted person?
+            "speak": may_speak_with(return_request),
         },
         status=status,
     )
@@ -48,6 +80,17 @@ def request_contact(request, pk):
     return_request = get_request(request, pk)
     form = ContactLogForm(request.POST)
     if not form.is_valid():
+        return render_request(request, return_request, contact_form=form, status=400)
+    if form.cleaned_data["method"] == ContactMethod.PROXY and not through_proxy(
+        request, return_request, form.cleaned_data["result"]
+    ):
+        form.add_error(
+            "method",
+            _(
+                "No consent names them: you may listen, but don't confirm "
+                "anything to them. Try another way to reach the person."
+            ),
+        )
         return render_request(request, return_request, contact_form=form, status=400)
     log_contact(
         return_request,
