@@ -247,6 +247,17 @@ ES = {
     "You can still reach us right now: call or text %(phone)s.": "Puedes contactarnos ahora mismo: llama o escribe al %(phone)s.",
     "Not open yet": "Todavía no está disponible",
     "This page isn't taking requests yet. Please come back soon.": "Esta página todavía no recibe solicitudes. Vuelve pronto, por favor.",
+    # -- error pages: 404, 500, a form sent too late ------------------------
+    "We can't find that page": "No encontramos esa página",
+    "The link may be old, or part of the address may be missing. Nothing is wrong on your side.": "Puede que el enlace sea antiguo o que falte parte de la dirección. Tú no hiciste nada mal.",
+    "Go to the home page": "Ir a la página de inicio",
+    "Sorry, something went wrong on our side": "Perdona, algo falló de nuestro lado",
+    "It's nothing you did. Please try again in a few minutes.": "No es nada que hayas hecho tú. Vuelve a intentarlo en unos minutos.",
+    "If you were sending us a message, it may not have reached us. Please send it again in a little while.": "Si nos estabas enviando un mensaje, puede que no nos haya llegado. Envíalo de nuevo en un rato, por favor.",
+    "Please send it again": "Envíalo de nuevo, por favor",
+    "This page was open a long time": "Esta página estuvo abierta mucho tiempo",
+    "To keep what you send private, a page stops taking answers after a while. Please go back, reload the page and send it again.": "Para que lo que envías siga siendo privado, una página deja de aceptar respuestas después de un rato. Vuelve atrás, recarga la página y envíala de nuevo, por favor.",
+    "Please send it again. What you typed is still here.": "Envíalo de nuevo, por favor. Lo que escribiste sigue aquí.",
 }
 
 # (context, English): Spanish, for words whose Spanish depends on where they sit.

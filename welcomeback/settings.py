@@ -259,6 +259,9 @@ PUBLIC_PROGRAM_ID = env_int("PUBLIC_PROGRAM_ID", 0) or None
 PUBLIC_EXIT_URL = env_str("PUBLIC_EXIT_URL") or "https://www.bbc.com/weather"
 # The visitor's address (rate limits) is the audit trail's and the sign-in
 # lockout's: accounts.audit.client_address, set by BEHIND_TLS_PROXY.
+# A form sent from a page left open too long: a kind page, and the public
+# forms come back with what was typed (portal/errors.py).
+CSRF_FAILURE_VIEW = "welcomeback.portal.errors.csrf_failure"
 # Rate limits on the public forms: (requests, seconds), per visitor address
 # and per phone number or email.
 PUBLIC_LIMIT_PER_ADDRESS = (env_int("PUBLIC_LIMIT_PER_ADDRESS", 5), 10 * 60)
