@@ -97,6 +97,20 @@ def parse_args():
         help="Disconnect the receivers of engagement's statuses_changed signal (outreach's "
         "cadence) to time the sweep's own work.",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        default=None,
+        help="Run the full pass under cProfile and write its stats to FILE (the timings "
+        "of that run are inflated by the profiler).",
+    )
+    parser.add_argument(
+        "--dump",
+        metavar="DIR",
+        default=None,
+        help="Write every Engagement and StatusChange row to DIR after the full pass and after "
+        "a second pass 30 hours later, to compare two versions of the sweep (diff the files).",
+    )
     return parser.parse_args()
 
 
@@ -867,8 +881,17 @@ def full_pass(now: datetime, args, figures: dict) -> None:
     """The timed full pass, with the CPU time it took on each side: on a
     busy shared machine client + server CPU is what it would take alone."""
     pid = backend_pid()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     server, client = cpu_seconds(pid), time.process_time()
     figures["full"], figures["result"] = sweep_pass(now, args.batch_size)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     figures["client_cpu"] = time.process_time() - client
     after = cpu_seconds(pid)
     figures["server_cpu"] = None if server is None or after is None else after - server
@@ -905,10 +928,45 @@ def measure(now: datetime, args) -> dict:
     idle, bare = idle_passes(now, args)
     figures["idle"], figures["bare_idle"] = statistics.median(idle), statistics.median(bare)
     figures["idle_p95"] = sorted(idle)[max(0, math.ceil(len(idle) * 0.95) - 1)]
+    if args.dump:
+        dump_results(now, args)
     if args.sweeps > 1:
         reset_engagement(args.enrollments)
         figures["parallel"] = parallel_pass(now, args)
     return figures
+
+
+def dump_results(now: datetime, args) -> None:
+    """The equivalence check: every column the sweep writes, after the full
+    pass and after a second pass 30 hours later (when many rows are due
+    again), one file each; the same data and ``now`` must give the same
+    files whatever the sweep's code."""
+    directory = Path(args.dump)
+    directory.mkdir(parents=True, exist_ok=True)
+    dump_tables(directory / "first.tsv")
+    later = now + timedelta(hours=30)
+    _seconds, result = sweep_pass(later, args.batch_size)
+    print(f"second pass 30 h later: {result.checked:,} checked, {result.changed:,} changed")
+    dump_tables(directory / "second.tsv")
+    print(f"equivalence dumps written to {directory}/first.tsv and second.tsv")
+
+
+def dump_tables(path: Path) -> None:
+    _, engagement = models()
+    recent = "CAST(recent_missed AS text)" if on_postgres() else "json(recent_missed)"
+    queries = [
+        f"SELECT episode_id, program_id, status, since, reason, last_contact_at, started_at, "
+        f"scanned_until, first_missed_at, missed_count, {recent}, next_check_at, checked_at, "
+        f"seq, claim_token, claimed_until FROM {table(engagement.Engagement)} "
+        "ORDER BY episode_id",
+        f"SELECT engagement_id, seq, from_status, to_status, at, reason, recorded "
+        f"FROM {table(engagement.StatusChange)} ORDER BY engagement_id, seq",
+    ]
+    with path.open("w") as out, connection.cursor() as cursor:
+        for sql in queries:
+            cursor.execute(sql, [])
+            while rows := cursor.fetchmany(10_000):
+                out.writelines("\t".join(map(str, row)) + "\n" for row in rows)
 
 
 def parallel_pass(now: datetime, args) -> tuple[float, int]:
@@ -966,7 +1024,7 @@ def explain(now: datetime, batch_size: int | None) -> None:
     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if on_postgres() else "EXPLAIN QUERY PLAN "
     sql, params = due.values_list("pk", flat=True)[:size].query.sql_with_params()
     print_plan("claim: the due ids", prefix + sql, params)
-    sql, params = sweep.expected_sessions_sql([row.pk for row in rows], now + sweep.LOOKAHEAD)
+    sql, params = sweep.expected_sessions_sql([row.pk for row in rows], now + sweep.LOOKAHEAD, now)
     print_plan("expected sessions of one batch", prefix + sql, params)
 
 

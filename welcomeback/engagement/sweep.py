@@ -406,7 +406,7 @@ def expected_sessions(rows: list[Engagement], now: datetime) -> dict[int, list[E
     by_episode: dict[int, list[ExpectedSession]] = {row.pk: [] for row in rows}
     lower = {row.pk: row.scanned_until or drift_anchor(row) for row in rows}
     for episode_id, starts_at, ends_at, label, mark in read_expected(
-        *expected_sessions_sql(list(by_episode), now + LOOKAHEAD)
+        *expected_sessions_sql(list(by_episode), now + LOOKAHEAD, now)
     ):
         starts_at, ends_at = as_utc(starts_at), as_utc(ends_at)
         if starts_at <= lower[episode_id]:
@@ -456,11 +456,19 @@ def register_fast_timestamps(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
-def expected_sessions_sql(episode_ids: list[int], until: datetime) -> tuple[str, list]:
+def expected_sessions_sql(
+    episode_ids: list[int], until: datetime, now: datetime | None = None
+) -> tuple[str, list]:
     """The batch's expectations are found once (the index on episode), then
     a group's sessions through the index on (group, start), or the one
     appointment by its key; each mark is one lookup in attendance's unique
-    (session, client) index. The rule is care.expectations.covering's."""
+    (session, client) index. The rule is care.expectations.covering's.
+
+    Ahead of ``now`` only the sessions up to the first one still to be
+    judged matter to ``scan``: it waits on that one and skips the rest, so
+    each group expectation stops there (one more probe of the same index
+    finds it). That keeps a week of look-ahead from tripling the rows.
+    """
     q = connection.ops.quote_name
     tables = {
         "x": Expectation._meta.db_table,
@@ -472,7 +480,8 @@ def expected_sessions_sql(episode_ids: list[int], until: datetime) -> tuple[str,
     }
     t = {alias: q(name) for alias, name in tables.items()}
     ids, ids_param = pk_in(episode_ids)
-    expected = f"""
+    settled, settled_param = values_in(sorted(CONTACT | NOT_COUNTED))
+    found = f"""
         SELECT x.episode_id, x.group_id, x.session_id, x.weekday, x.starts, x.ends,
             ep.client_id,
             g.name AS label,
@@ -484,29 +493,58 @@ def expected_sessions_sql(episode_ids: list[int], until: datetime) -> tuple[str,
         LEFT JOIN {t["g"]} g ON g.id = x.group_id
         WHERE x.episode_id {ids}
     """  # noqa: S608 -- quoted names only; the values are parameters
+    in_range = """
+        s.status = %s
+        AND s.starts_at >= x.starts AND (x.ends IS NULL OR s.starts_at < x.ends)
+        AND s.starts_at > x.lower AND s.starts_at <= %s
+    """
+    # A reduced schedule: only the group's sessions on that weekday.
+    on_weekday = "AND (x.weekday IS NULL OR s.local_weekday = x.weekday)"
     mark = (
         f"SELECT a.status FROM {t['a']} a "  # noqa: S608 -- quoted names only
         "WHERE a.session_id = s.id AND a.client_id = x.client_id"
     )
-    where = """
-        WHERE s.status = %s
-          AND s.starts_at >= x.starts AND (x.ends IS NULL OR s.starts_at < x.ends)
-          AND s.starts_at > x.lower AND s.starts_at <= %s
-    """
+    # The first session after now with no mark that settles it (attended,
+    # late, excused, cancelled): scan waits on it.
+    first_pending = (
+        f"SELECT s.starts_at FROM {t['s']} s "  # noqa: S608 -- quoted names only
+        f"WHERE s.group_id = x.group_id AND {in_range} {on_weekday} AND s.starts_at > %s "
+        # The mark as a scalar lookup in the unique (session, client) index:
+        # as NOT EXISTS, PostgreSQL would read all the person's marks instead.
+        f"AND NOT (COALESCE(({mark}), '') {settled}) "
+        "ORDER BY s.starts_at LIMIT 1"
+    )
+    expected = f"SELECT x.*, COALESCE(({first_pending}), %s) AS upper FROM found x"  # noqa: S608
     sql = (
-        f"WITH expected AS ({expected}) "  # noqa: S608
+        f"WITH found AS ({found}), expected AS ({expected}) "  # noqa: S608
         f"SELECT x.episode_id, s.starts_at, s.ends_at, x.label, ({mark}) "
-        f"FROM expected x JOIN {t['s']} s ON s.group_id = x.group_id {where} "
-        # A reduced schedule: only the group's sessions on that weekday.
-        f"AND (x.weekday IS NULL OR s.local_weekday = x.weekday) "
+        f"FROM expected x JOIN {t['s']} s ON s.group_id = x.group_id "
+        f"WHERE {in_range} {on_weekday} AND s.starts_at <= x.upper "
         f"UNION ALL "
         f"SELECT x.episode_id, s.starts_at, s.ends_at, g.name, ({mark}) "
-        f"FROM expected x JOIN {t['s']} s ON s.id = x.session_id "
-        f"LEFT JOIN {t['g']} g ON g.id = s.group_id {where}"
+        f"FROM found x JOIN {t['s']} s ON s.id = x.session_id "
+        f"LEFT JOIN {t['g']} g ON g.id = s.group_id WHERE {in_range}"
     )
-    db_until = Session._meta.get_field("starts_at").get_db_prep_value(until, connection)
+    field = Session._meta.get_field("starts_at")
+    db_until = field.get_db_prep_value(until, connection)
+    db_now = field.get_db_prep_value(now or timezone.now(), connection)
     condition = [SessionStatus.SCHEDULED, db_until]
-    return sql, [ids_param, *condition, *condition]
+    return sql, [
+        ids_param,
+        *condition,
+        db_now,
+        settled_param,
+        db_until,
+        *condition,
+        *condition,
+    ]
+
+
+def values_in(values: list[str]) -> tuple[str, object]:
+    """``IN (values)`` as one parameter, like pk_in."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", list(values)
+    return "IN (SELECT value FROM json_each(%s))", json.dumps(list(values))
 
 
 def as_aware(value) -> datetime:
