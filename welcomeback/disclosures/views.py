@@ -87,6 +87,7 @@ def consent_new(request, pk):
             "discloser": f"{program.name} ({program.site.organization.name})",
         }
     form = ConsentForm(request.POST or None, programs=programs, initial=initial)
+    form.instance.client = client  # the model's 2.31 check runs during validation
     if request.method == "POST" and form.is_valid():
         try:
             consents.record_consent(
