@@ -3,7 +3,7 @@ retried with backoff, queued once per event, one INSERT per sweep batch."""
 
 import json
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -17,6 +17,7 @@ from tests.factories import travel
 from welcomeback.api import delivery, events, signing
 from welcomeback.api.models import DeliveryState, Event, WebhookDelivery
 from welcomeback.api.subscriptions import create_subscription, deactivate
+from welcomeback.engagement import sweep
 from welcomeback.engagement.signals import statuses_changed
 from welcomeback.returns.models import RequestChannel
 from welcomeback.returns.requests import open_request
@@ -246,3 +247,17 @@ def test_the_sweep_puts_back_and_releases_deliveries_after_each_pass():
     from welcomeback.engagement import hooks
 
     assert events.release_due in hooks._after_pass
+
+
+def test_the_sweep_itself_announces_drift_to_a_subscriber(receiver):
+    """From the real sweep, not a hand-made announcement: nobody attended
+    the first three weeks of sessions, so everyone has drifted."""
+    with travel(datetime(2026, 3, 1, 12, tzinfo=UTC)):
+        world = build_world()
+        create_subscription(world.program, receiver.url, [Event.STATUS_CHANGED])
+    with travel(datetime(2026, 3, 24, 12, tzinfo=UTC)):
+        sweep.run_once()
+    rows = WebhookDelivery.objects.filter(event=Event.STATUS_CHANGED)
+    data = [json.loads(row.body)["data"] for row in rows]
+    assert {d["client_id"] for d in data} == {world.maya.pk, world.jordan.pk, world.sam.pk}
+    assert all(d["status"] != "engaged" for d in data)
