@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/", include("welcomeback.staff.urls")),
     path("", include("welcomeback.api.urls")),  # /api/, /staff/api-keys/, /staff/webhooks/
     path("staff/audit/", include("welcomeback.accounts.urls")),
+    path("staff/import/", include("welcomeback.interop.urls")),
     path("staff/part2/", include("welcomeback.disclosures.urls")),
     path("o/", include("welcomeback.outreach.urls")),
     path("accounts/login/", signin_views.SignInView.as_view(), name="login"),

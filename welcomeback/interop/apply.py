@@ -15,20 +15,18 @@ The same rows twice change nothing ("unchanged"); a changed row updates. A
 bad row becomes a ``Problem`` and every good row is still written.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from welcomeback.care.bulk import current_episodes, is_covered
+from welcomeback.care.bulk import current_episodes
 from welcomeback.care.episodes import ENDED, open_episode
 from welcomeback.care.models import (
-    Attendance,
     AttendanceSource,
     Client,
     Episode,
@@ -37,13 +35,10 @@ from welcomeback.care.models import (
     Program,
     Session,
     SessionKind,
-    SessionStatus,
 )
 from welcomeback.care.schedule import Slot, local_start_to_utc, set_schedule
 from welcomeback.engagement.rebuild import rescan
-from welcomeback.interop.formats import SKIP
 from welcomeback.interop.models import ExternalId, ExternalKind
-from welcomeback.lib.bulk import insert_rows, update_from_values
 
 APPOINTMENT_MINUTES = 60
 
@@ -358,304 +353,12 @@ def expect_at_appointment(program, book: AppointmentBook, episode_id: int, row: 
 # -- attendance -----------------------------------------------------------------
 
 
-@dataclass
-class GroupInfo:
-    pk: int
-    duration: timedelta
-    slots: dict[int, list[time]]
-
-
-class AttendanceWriter:
-    """Writes attendance rows a chunk at a time, with set-based SQL.
-
-    The same meaning as ``care.attendance.record_attendance`` (a cancelled
-    session is refused; a person nobody expected is kept as a drop-in; the
-    same person and session again updates the one row), without its five
-    queries a mark: keys are resolved in bulk and cached for the whole
-    import, missing group sessions are created in one statement, and new
-    and changed marks are written with one INSERT and one UPDATE a chunk
-    (``lib.bulk``). The engagement of every episode touched is asked to
-    look again in the same transaction (``engagement.rebuild.rescan``).
-    """
-
-    def __init__(
-        self,
-        program: Program,
-        at: datetime | None = None,
-        source: str = AttendanceSource.IMPORT,
-        recorded_by=None,
-    ):
-        self.program = program
-        self.zone = program.zone
-        self.at = at
-        self.source = source
-        self.recorded_by_id = recorded_by.pk if recorded_by else None
-        self.clients: dict[str, int | None] = {}  # key -> client id, None if unknown
-        self.groups: dict[str, GroupInfo | None] = {}
-        self.sessions: dict[tuple[int, datetime], tuple[int, bool]] = {}  # -> (pk, cancelled)
-        self.episodes: dict[int, int | None] = {}  # client id -> current episode id
-        self.expectations: dict[int, list[Expectation]] = {}
-        self.appointments = AppointmentBook(program)
-        self._starts: dict[tuple[date, time], datetime] = {}
-
-    def write(self, rows: Sequence[dict]) -> Result:
-        result = Result()
-        self.resolve(rows)
-        marks: dict[tuple[int, int], tuple[dict, int, bool]] = {}
-        for row in rows:
-            if row["status"] == SKIP:
-                result.skipped += 1
-                continue
-            found = self.locate(row, result)
-            if found is None:
-                continue
-            session_pk, client_pk, session = found
-            key = (session_pk, client_pk)
-            if key in marks:
-                earlier = marks[key][0]
-                result.problem(
-                    earlier,
-                    "",
-                    _("Line %(line)s is for the same person and session; that later line was used.")
-                    % {"line": row.get("line", 0)},
-                )
-            episode_id = self.episode_of(client_pk)
-            expected = episode_id is not None and is_covered(
-                self.expectations.get(episode_id, []), session
-            )
-            marks[key] = (row, episode_id, not expected)
-        for attempt in range(2):
-            try:
-                with transaction.atomic():
-                    self.save(marks, result)
-                break
-            except IntegrityError:
-                # Someone recorded one of these marks between our read and our
-                # write (a roll call): read again and write as an update.
-                if attempt:
-                    raise
-                result.created = result.updated = result.unchanged = 0
-                result.episodes = set()
-        return result
-
-    # -- keys
-
-    def resolve(self, rows: Sequence[dict]) -> None:
-        new_clients = {row["client"] for row in rows} - self.clients.keys()
-        if new_clients:
-            found = clients_by_key(self.program, new_clients)
-            for key in new_clients:
-                self.clients[key] = found[key].pk if key in found else None
-            pairs = {(client.pk, self.program.pk) for client in found.values()}
-            episodes = current_episodes(pairs)
-            for client in found.values():
-                episode = episodes.get((client.pk, self.program.pk))
-                self.episodes[client.pk] = episode.pk if episode else None
-            new_episodes = {e.pk for e in episodes.values()} - self.expectations.keys()
-            for episode_id in new_episodes:
-                self.expectations[episode_id] = []
-            for _start, ids in enumerate_chunks(sorted(new_episodes)):
-                for expectation in Expectation.objects.filter(episode_id__in=ids):
-                    self.expectations[expectation.episode_id].append(expectation)
-        new_groups = {row["group"] for row in rows if row.get("group")} - self.groups.keys()
-        if new_groups:
-            ids = external_ids(self.program, ExternalKind.GROUP, new_groups)
-            found = {
-                group.pk: group
-                for group in Group.objects.filter(
-                    pk__in=ids.values(), program=self.program
-                ).prefetch_related("slots")
-            }
-            for key in new_groups:
-                group = found.get(ids.get(key))
-                if group is None:
-                    self.groups[key] = None
-                    continue
-                slots = defaultdict(list)
-                for slot in group.slots.all():
-                    slots[slot.weekday].append(slot.starts_at)
-                self.groups[key] = GroupInfo(
-                    group.pk, timedelta(minutes=group.duration_minutes), dict(slots)
-                )
-        self.appointments.load(row["appointment"] for row in rows if row.get("appointment"))
-        self.load_sessions(rows)
-
-    def group_start(self, row: dict, info: GroupInfo) -> datetime | None:
-        day = row["date"]
-        at = row.get("time")
-        if at is None:
-            slots = info.slots.get(day.weekday(), [])
-            if len(slots) != 1:
-                return None
-            at = slots[0]
-        key = (day, at)
-        if key not in self._starts:
-            self._starts[key] = local_start_to_utc(day, at, self.zone)
-        return self._starts[key]
-
-    def load_sessions(self, rows: Sequence[dict]) -> None:
-        """Find (or create, in one statement) each group session the rows name."""
-        wanted = {}
-        for row in rows:
-            info = self.groups.get(row.get("group") or "")
-            if info is None:
-                continue
-            starts_at = self.group_start(row, info)
-            if starts_at is not None and (info.pk, starts_at) not in self.sessions:
-                wanted[(info.pk, starts_at)] = info
-        if not wanted:
-            return
-        self.fetch_sessions(wanted)
-        missing = [key for key in wanted if key not in self.sessions]
-        if missing:
-            Session.objects.bulk_create(
-                [
-                    Session(
-                        program=self.program,
-                        group_id=group_pk,
-                        kind=SessionKind.GROUP,
-                        starts_at=starts_at,
-                        ends_at=starts_at + wanted[(group_pk, starts_at)].duration,
-                        local_weekday=starts_at.astimezone(self.zone).weekday(),
-                    )
-                    for group_pk, starts_at in missing
-                ],
-                ignore_conflicts=True,
-                batch_size=500,
-            )
-            self.fetch_sessions({key: wanted[key] for key in missing})
-
-    def fetch_sessions(self, wanted: dict) -> None:
-        by_group = defaultdict(list)
-        for group_pk, starts_at in wanted:
-            by_group[group_pk].append(starts_at)
-        for group_pk, starts in by_group.items():
-            found = Session.objects.filter(
-                group_id=group_pk, starts_at__gte=min(starts), starts_at__lte=max(starts)
-            ).values_list("pk", "starts_at", "status")
-            for pk, starts_at, status in found:
-                self.sessions[(group_pk, starts_at.astimezone(UTC))] = (
-                    pk,
-                    status == SessionStatus.CANCELLED,
-                )
-
-    def locate(self, row: dict, result: Result):
-        """(session pk, client pk, a Session for the coverage test) or None."""
-        client_pk = self.clients.get(row["client"])
-        if client_pk is None:
-            unknown_client(result, row)
-            return None
-        if row.get("appointment"):
-            starts_at = self.appointments.starts_at(row, "date")
-            session, _outcome = self.appointments.session(row["appointment"], starts_at, None)
-            pk, cancelled = session.pk, session.is_cancelled
-            probe = session
-        else:
-            info = self.groups.get(row["group"])
-            if info is None:
-                result.problem(row, "group", _("No group with this id has been imported yet."))
-                return None
-            starts_at = self.group_start(row, info)
-            if starts_at is None:
-                result.problem(
-                    row,
-                    "time",
-                    _(
-                        "The group does not meet exactly once on that weekday, so the "
-                        "session needs its start time."
-                    ),
-                )
-                return None
-            pk, cancelled = self.sessions[(info.pk, starts_at)]
-            probe = Session(
-                pk=pk,
-                group_id=info.pk,
-                starts_at=starts_at,
-                local_weekday=starts_at.astimezone(self.zone).weekday(),
-            )
-        if cancelled:
-            result.problem(
-                row,
-                "date",
-                _("The program cancelled this session, so attendance can't be recorded for it."),
-            )
-            return None
-        return pk, client_pk, probe
-
-    def episode_of(self, client_pk: int) -> int | None:
-        return self.episodes.get(client_pk)
-
-    # -- writing
-
-    def save(self, marks: dict, result: Result) -> None:
-        existing = self.existing(marks.keys())
-        now = timezone.now()
-        new, changed = [], []
-        for (session_pk, client_pk), (row, episode_id, drop_in) in marks.items():
-            before = existing.get((session_pk, client_pk))
-            if before is not None and before[1:] == (row["status"], episode_id, drop_in):
-                result.unchanged += 1
-                continue
-            attendance = Attendance(
-                session_id=session_pk,
-                client_id=client_pk,
-                episode_id=episode_id,
-                status=row["status"],
-                drop_in=drop_in,
-                source=self.source,
-                recorded_by_id=self.recorded_by_id,
-                recorded_at=now,
-            )
-            if before is None:
-                new.append(attendance)
-            else:
-                attendance.pk = before[0]
-                changed.append(attendance)
-            if episode_id is not None:
-                result.episodes.add(episode_id)
-        insert_rows(Attendance, new)
-        update_from_values(
-            Attendance,
-            ["episode", "status", "drop_in", "source", "recorded_by", "recorded_at"],
-            changed,
-        )
-        result.created += len(new)
-        result.updated += len(changed)
-        if result.episodes:
-            rescan(result.episodes, self.at or now)
-
-    def existing(self, keys: Iterable[tuple[int, int]]) -> dict:
-        keys = set(keys)
-        session_ids = sorted({session_pk for session_pk, _client in keys})
-        table = connection.ops.quote_name(Attendance._meta.db_table)
-        if connection.vendor == "postgresql":
-            where, param = "session_id = ANY(%s)", session_ids
-        else:
-            where, param = "session_id IN (SELECT value FROM json_each(%s))", _json(session_ids)
-        columns = "id, session_id, client_id, status, episode_id, drop_in"
-        sql = f"SELECT {columns} FROM {table} WHERE {where}"  # noqa: S608
-        found = {}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [param])
-            for pk, session_id, client_id, status, episode_id, drop_in in cursor.fetchall():
-                if (session_id, client_id) in keys:
-                    found[(session_id, client_id)] = (pk, status, episode_id, bool(drop_in))
-        return found
-
-
-def _json(values) -> str:
-    import json
-
-    return json.dumps(values)
-
-
-def enumerate_chunks(items: Sequence, size: int = 500):
-    for start in range(0, len(items), size):
-        yield start, items[start : start + size]
-
-
 def record_attendance_rows(
     program: Program, rows: Sequence[dict], source: str = AttendanceSource.IMPORT, by=None
 ) -> Result:
-    """Attendance rows, once (the API's bulk call, a FHIR bundle)."""
+    """Attendance rows, once (the API's bulk call, a FHIR bundle): see
+    ``interop.attendance.AttendanceWriter``, which an import keeps for all
+    its chunks."""
+    from welcomeback.interop.attendance import AttendanceWriter
+
     return AttendanceWriter(program, source=source, recorded_by=by).write(rows)

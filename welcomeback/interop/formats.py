@@ -25,6 +25,11 @@ class CellError(ValueError):
     pass
 
 
+# A preset may map a value to "skip": the row is read and set aside, not an error.
+SKIP = "skip"
+STATUSES = frozenset([*(str(status) for status in AttendanceStatus.values), SKIP])
+
+
 # Named date formats people can pick; each is one strptime pattern.
 DATE_FORMATS = {
     "YYYY-MM-DD": "%Y-%m-%d",
@@ -241,16 +246,12 @@ def parse_modality(raw: str) -> str:
 
 def parse_status(raw: str) -> str:
     value = raw.strip().casefold()
-    if value in AttendanceStatus.values or value == SKIP:
+    if value in STATUSES:
         return value
     raise CellError(
         _("“%(value)s” is not an attendance mark we know (%(choices)s); a preset can map it.")
         % {"value": raw, "choices": ", ".join(AttendanceStatus.values)}
     )
-
-
-# A preset may map a value to "skip": the row is read and set aside, not an error.
-SKIP = "skip"
 
 
 @dataclass(frozen=True)
