@@ -113,7 +113,7 @@ def open_flag_task(assessment: Assessment, flag, now: datetime):
         detail = f"{flag.message} {CRISIS_GUIDANCE}"
         due_at = end_of_day(program, now)
     return open_task(
-        kind=TaskKind.FOLLOW_UP,
+        kind=TaskKind.CLINICIAN_REVIEW,
         program=program,
         client=client,
         episode=episode,

@@ -19,6 +19,8 @@ class TaskKind(models.TextChoices):
     NEW_CONTACT = "new_contact", _("Ask for a new way to reach them")
     HELD_MESSAGE = "held_message", _("A held message needs a person")
     FOLLOW_UP = "follow_up", _("Follow up")
+    # A clinician looks at a flagged re-assessment answer (STANDARDS.md 32).
+    CLINICIAN_REVIEW = "clinician_review", _("Clinician review")
 
 
 class TaskStatus(models.TextChoices):
