@@ -68,7 +68,7 @@ def start(request, form: UploadForm) -> ImportRun:
         created_by=request.user,
     )
     audit.record(
-        "import_data",
+        "create",
         request=request,
         obj=run,
         program_id=run.program_id,
@@ -87,6 +87,7 @@ def run_page(request, pk: int):
 
 def errors_csv(request, pk: int):
     run = get_run(request, pk)
+    audit.record("download", request=request, obj=run, program_id=run.program_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-problems.csv"'
     writer = csv.writer(response)
