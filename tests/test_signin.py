@@ -419,7 +419,7 @@ def test_a_staff_member_sees_their_sessions_and_ends_one(enrolled, clock):
     clock.shift(timedelta(minutes=3))
     assert phone.get("/staff/").status_code == 200
 
-    page = laptop.get(reverse("signin:sessions"))
+    page = laptop.get(reverse("signin:my_sessions"))
     html = page.content.decode()
     assert "Firefox, Windows" in html and "Safari, iPhone" in html
     assert html.count("End this session") == 1  # this device signs out instead
@@ -429,7 +429,7 @@ def test_a_staff_member_sees_their_sessions_and_ends_one(enrolled, clock):
 
     ended = laptop.post(reverse("signin:end_session", args=[phone_row.pk]))
 
-    assert ended["Location"] == reverse("signin:sessions")
+    assert ended["Location"] == reverse("signin:my_sessions")
     assert phone.get("/staff/")["Location"].startswith(reverse("login"))
     assert laptop.get("/staff/").status_code == 200
     (out,) = audit("sign_out")
@@ -463,7 +463,7 @@ def test_sessions_idle_past_their_timeout_leave_the_list(enrolled, clock):
     sign_in(stale, enrolled)
     clock.shift(timedelta(minutes=20))
     sign_in(fresh, enrolled)
-    rows = fresh.get(reverse("signin:sessions")).context["rows"]
+    rows = fresh.get(reverse("signin:my_sessions")).context["rows"]
     assert len(rows) == 1
     assert StaffSession.objects.filter(user=enrolled).count() == 1
 

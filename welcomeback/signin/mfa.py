@@ -65,6 +65,10 @@ def confirm_authenticator(request, device: TOTPDevice, code: str) -> list[str] |
         return None
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        # No slowing down here: the key is on the person's screen, so
+        # guessing a code would gain nothing, and a typo must not make the
+        # next, right code fail.
+        device.throttle_reset(commit=False)
         if not device.verify_token(normalized(code)):
             return None
         device.confirmed = True

@@ -135,7 +135,7 @@ def show_recovery_codes(request, codes, next_to, *, first_time=False):
 def recovery_codes(request):
     if request.method == "POST":
         codes = mfa.new_recovery_codes(request)
-        return show_recovery_codes(request, codes, reverse("signin:sessions"))
+        return show_recovery_codes(request, codes, reverse("signin:my_sessions"))
     remaining = mfa.remaining_recovery_codes(request.user)
     return render(request, "signin/recovery_codes.html", {"remaining": remaining})
 
@@ -158,4 +158,4 @@ def end_session(request, pk):
     )
     sessions.end(request, staff_session)
     messages.success(request, _("That session has ended. It is signed out."))
-    return redirect("signin:sessions")
+    return redirect("signin:my_sessions")
