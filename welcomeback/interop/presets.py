@@ -30,6 +30,8 @@ class Mapping:
     columns: dict[str, str | list[str]] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
+    # Our value → the EHR's first code for it, as the preset writes it (for exports).
+    exports: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def header_for(self, name: str) -> str | list[str]:
         return self.columns.get(name, name)
@@ -90,9 +92,15 @@ def parse(name: str, data: dict) -> Preset:
             column: {str(theirs).strip().casefold(): str(ours) for theirs, ours in table.items()}
             for column, table in section.get("values", {}).items()
         }
+        exports = {}
+        for column, table in section.get("values", {}).items():
+            exports[column] = {}
+            for theirs, ours in table.items():
+                exports[column].setdefault(str(ours), str(theirs))
         mappings[kind] = Mapping(
             columns=dict(section.get("columns", {})),
             values=values,
+            exports=exports,
             constants={key: str(value) for key, value in section.get("constants", {}).items()},
         )
     anchor = data.get("anchor")
