@@ -28,6 +28,7 @@ import contextlib
 import math
 import os
 import platform
+import resource
 import secrets
 import statistics
 import sys
@@ -96,6 +97,13 @@ def parse_args():
         action="store_true",
         help="Disconnect the receivers of engagement's statuses_changed signal (outreach's "
         "cadence) to time the sweep's own work.",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="Processes sharing the full pass, as run_once(processes=N) (default: what "
+        "manage.py sweep runs, 2 on PostgreSQL and 1 on SQLite).",
     )
     parser.add_argument(
         "--profile",
@@ -837,13 +845,13 @@ def bare_query(now: datetime) -> tuple[float, int]:
     return time.perf_counter() - started, len(rows)
 
 
-def sweep_pass(now: datetime, batch_size: int | None):
+def sweep_pass(now: datetime, batch_size: int | None, processes: int = 1):
     from welcomeback.engagement import sweep
 
     kwargs = {"batch_size": batch_size} if batch_size else {}
     with receivers(not SWEEP_ONLY[0]):
         started = time.perf_counter()
-        result = sweep.run_once(now, **kwargs)
+        result = sweep.run_once(now, processes=processes, **kwargs)
         return time.perf_counter() - started, result
 
 
@@ -887,15 +895,76 @@ def full_pass(now: datetime, args, figures: dict) -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    server, client = cpu_seconds(pid), time.process_time()
-    figures["full"], figures["result"] = sweep_pass(now, args.batch_size)
+    server, client = cpu_seconds(pid), process_cpu()
+    with helper_cpu() as helpers:
+        figures["full"], figures["result"] = sweep_pass(now, args.batch_size, args.processes)
     if profiler:
         profiler.disable()
         profiler.dump_stats(args.profile)
-    figures["client_cpu"] = time.process_time() - client
-    after = cpu_seconds(pid)
+    figures["client_cpu"] = process_cpu() - client
+    if pid != backend_pid():
+        # The pass forked helpers: the backend it began with closed then (its
+        # CPU was read just before), and a new one served the rest.
+        after = helpers["server"] + (cpu_seconds(backend_pid()) or 0.0)
+    else:
+        after = cpu_seconds(pid)
+        after = None if after is None else after + helpers["server"]
     figures["server_cpu"] = None if server is None or after is None else after - server
     figures["load"] = os.getloadavg()[0]
+
+
+def process_cpu() -> float:
+    """CPU of this process and of its ended children (the pass's helpers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+@contextlib.contextmanager
+def helper_cpu():
+    """Adds up the CPU of the PostgreSQL backends that served the pass's
+    forked helpers, and of the one the parent closed when it forked them.
+    Each is read just before its connection closes."""
+    from welcomeback.engagement import sweep
+
+    spent = {"server": 0.0}
+    start_helpers, helper_pass = sweep.start_helpers, sweep.helper_pass
+
+    def measured_start(*args):
+        spent["server"] += cpu_seconds(backend_pid()) or 0.0
+        return start_helpers(*args)
+
+    def measured_helper(now, batch_size, sending):
+        helper_pass(now, batch_size, Reporting(sending))
+
+    class Reporting:
+        """The helper's end of the pipe: its result carries its backend's CPU."""
+
+        def __init__(self, sending):
+            self.sending = sending
+
+        def send(self, result):
+            result.server_cpu = cpu_seconds(backend_pid()) or 0.0
+            self.sending.send(result)
+
+        def close(self):
+            self.sending.close()
+
+    join = sweep.Helper.join
+
+    def measured_join(helper):
+        result = join(helper)
+        spent["server"] += getattr(result, "server_cpu", 0.0)
+        return result
+
+    sweep.start_helpers, sweep.helper_pass, sweep.Helper.join = (
+        measured_start,
+        measured_helper,
+        measured_join,
+    )
+    try:
+        yield spent
+    finally:
+        sweep.start_helpers, sweep.helper_pass, sweep.Helper.join = start_helpers, helper_pass, join
 
 
 def idle_passes(now: datetime, args) -> tuple[list[float], list[float]]:
@@ -1106,6 +1175,7 @@ def report(figures: dict, args, info: dict, sizes: dict) -> None:
     print(f"     batch: {batch}; idle and bare query medians of {args.repeat} runs each")
     heard = "off (--sweep-only)" if args.sweep_only else "on, as deployed"
     print(f"    signal: statuses_changed receivers {heard}")
+    print(f" processes: {args.processes} sharing the full pass (run_once(processes=N))")
     print()
     print(f"bare due-rows query, all due     {figures['bare_full'] * ms:10.1f} ms  ({due:,} rows)")
     print(
@@ -1141,8 +1211,8 @@ def report(figures: dict, args, info: dict, sizes: dict) -> None:
         print(f"  [{'met' if met else 'MISSED'}] {name}")
     print()
     print(
-        "| date | database | enrollments | attendance | receivers | full pass | per row "
-        "| CPU client + server | load | idle pass | bare query, none due | idle ÷ bare "
+        "| date | database | enrollments | attendance | receivers | processes | full pass "
+        "| per row | CPU client + server | load | idle pass | bare query, none due | idle ÷ bare "
         "| full ÷ bare (all due) | targets met |"
     )
     met = ", ".join(name for name, ok in checks.items() if ok) or "none"
@@ -1152,7 +1222,7 @@ def report(figures: dict, args, info: dict, sizes: dict) -> None:
     print(
         f"| {datetime.now(UTC):%Y-%m-%d} | {info['database'].split(' (')[0]} "
         f"| {args.enrollments:,} | {sizes['attendance']:,} "
-        f"| {'off' if args.sweep_only else 'on'} | {figures['full']:.2f} s "
+        f"| {'off' if args.sweep_only else 'on'} | {args.processes} | {figures['full']:.2f} s "
         f"| {per_row:.0f} µs | {cpu_cell} | {figures['load']:.1f} | {figures['idle'] * ms:.2f} ms "
         f"| {figures['bare_idle'] * ms:.2f} ms | {idle_ratio:.1f}× | {full_ratio:.0f}× | {met} |"
     )
@@ -1177,6 +1247,10 @@ def main() -> None:
         if args.keep:
             print("no reusable data (missing, or built for other sizes): building")
         now = build_all(args, engine, config)
+    if args.processes is None:
+        from welcomeback.engagement.sweep import default_processes
+
+        args.processes = default_processes()
     info = machine()
     sizes = counts()
     figures = measure(now, args)

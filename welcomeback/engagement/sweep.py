@@ -12,6 +12,8 @@ PostgreSQL alike; no row locks are needed (STYLE.md).
 import functools
 import json
 import logging
+import multiprocessing
+import os
 import uuid
 import zoneinfo
 from contextlib import contextmanager
@@ -46,6 +48,8 @@ log = logging.getLogger(__name__)
 # stay far longer than a batch takes (under a second; bench/RESULTS.md).
 BATCH_SIZE = 1000
 CLAIM_LEASE = timedelta(minutes=5)
+# Processes sharing a big pass on PostgreSQL (run_once); two cores' worth.
+PROCESSES = 2
 # How far ahead to look for the next expected session.
 LOOKAHEAD = timedelta(days=8)
 # With nothing expected and no threshold ahead, look again after this.
@@ -83,6 +87,13 @@ class PassResult:
     lost: int = 0
     transitions: list = field(default_factory=list)
 
+    def merge(self, other: "PassResult") -> None:
+        self.checked += other.checked
+        self.changed += other.changed
+        self.errors += other.errors
+        self.lost += other.lost
+        self.transitions += other.transitions
+
 
 @dataclass(slots=True)
 class ExpectedSession:
@@ -92,14 +103,89 @@ class ExpectedSession:
     attendance: str | None
 
 
-def run_once(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> PassResult:
-    """One pass over every due row; running it twice changes nothing more."""
+def run_once(
+    now: datetime | None = None, batch_size: int = BATCH_SIZE, processes: int = 1
+) -> PassResult:
+    """One pass over every due row; running it twice changes nothing more.
+
+    With ``processes`` > 1, a pass that finds more than one batch due forks
+    helpers that claim batches beside it. One process alternates between
+    its own Python and the database's work; two keep both cores busy
+    (bench/RESULTS.md). Claims keep them apart, as they keep separate
+    sweeps apart.
+    """
     now = now or timezone.now()
     result = PassResult()
     token = uuid.uuid4()
-    while claimed := claim_batch(now, token, batch_size):
-        process_batch(claimed, now, token, result)
+    claimed = claim_batch(now, token, batch_size)
+    helpers = []
+    if processes > 1 and len(claimed) == batch_size and can_fork():
+        helpers = start_helpers(now, batch_size, processes - 1)
+    try:
+        while claimed:
+            process_batch(claimed, now, token, result)
+            claimed = claim_batch(now, token, batch_size)
+    finally:
+        for helper in helpers:
+            result.merge(helper.join())
     return result
+
+
+def default_processes() -> int:
+    """What ``manage.py sweep`` runs: two processes on PostgreSQL, where the
+    database server works beside them; one on SQLite, which has one writer."""
+    return PROCESSES if connection.vendor == "postgresql" else 1
+
+
+def can_fork() -> bool:
+    """A child process needs its own connection to the same database: not
+    an in-memory SQLite one, and not in the middle of a transaction."""
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    return hasattr(os, "fork") and not in_memory and not connection.in_atomic_block
+
+
+class Helper:
+    """A forked process that sweeps beside this one until nothing is due."""
+
+    def __init__(self, now: datetime, batch_size: int):
+        context = multiprocessing.get_context("fork")
+        self.receiving, sending = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=helper_pass, args=(now, batch_size, sending), daemon=True
+        )
+        self.process.start()
+        sending.close()
+
+    def join(self) -> PassResult:
+        try:
+            result = self.receiving.recv()
+        except EOFError:  # it died; its claims lapse after CLAIM_LEASE
+            log.error("a sweep helper process ended without a result")
+            result = PassResult(errors=1)
+        self.process.join()
+        return result
+
+
+def start_helpers(now: datetime, batch_size: int, count: int) -> list[Helper]:
+    # The children must not share this connection's socket: close it first;
+    # each process opens its own on its next query.
+    connection.close()
+    return [Helper(now, batch_size) for _ in range(count)]
+
+
+def helper_pass(now: datetime, batch_size: int, sending) -> None:
+    result = PassResult()
+    token = uuid.uuid4()
+    try:
+        while claimed := claim_batch(now, token, batch_size):
+            process_batch(claimed, now, token, result)
+    except Exception:
+        log.exception("a sweep helper process failed")
+        result.errors += 1
+    finally:
+        sending.send(result)
+        sending.close()
+        connection.close()
 
 
 def due_rows(now: datetime):

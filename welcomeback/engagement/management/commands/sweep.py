@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from welcomeback.care.schedule import generate_ahead
 from welcomeback.engagement.hooks import run_after_pass
-from welcomeback.engagement.sweep import run_once
+from welcomeback.engagement.sweep import default_processes, run_once
 
 
 class Command(BaseCommand):
@@ -20,11 +20,19 @@ class Command(BaseCommand):
             default=None,
             help="Seconds between passes (default: SWEEP_INTERVAL_SECONDS).",
         )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="Processes that share a pass with many rows due (default: 2 on PostgreSQL, "
+            "1 on SQLite).",
+        )
 
-    def handle(self, *args, once=False, interval=None, **options):
+    def handle(self, *args, once=False, interval=None, processes=None, **options):
         from django.conf import settings
 
         interval = interval if interval is not None else settings.SWEEP_INTERVAL_SECONDS
+        processes = processes if processes is not None else default_processes()
         self.stopping = False
         signal.signal(signal.SIGTERM, self.stop)
         last_generated = None
@@ -33,7 +41,7 @@ class Command(BaseCommand):
             if last_generated is None or (now - last_generated).total_seconds() > 3600:
                 generate_ahead(now)
                 last_generated = now
-            result = run_once(now)
+            result = run_once(now, processes=processes)
             run_after_pass(now)
             if result.checked or once:
                 self.stdout.write(
