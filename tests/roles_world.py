@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from tests.auth import grant, sign_in
 from tests.factories import ClientFactory, ProgramFactory, SiteFactory, enrolled, group_meeting
+from welcomeback.accounts.models import StaffRole
+from welcomeback.accounts.roles import grant as grant_role
 from welcomeback.api.keys import create_key
 from welcomeback.api.models import ApiKey, WebhookSubscription
 from welcomeback.api.subscriptions import create_subscription
 from welcomeback.care.models import Client, Episode, Program, Session
 from welcomeback.care.schedule import generate_sessions
+from welcomeback.interop.models import ImportKind, ImportRun
 from welcomeback.outreach.models import Channel, Purpose, Template
 from welcomeback.outreach.templating import template_for
 from welcomeback.returns.models import ReturnRequest
@@ -40,6 +43,8 @@ class Side:
     template: Template
     api_key: ApiKey
     webhook: WebhookSubscription
+    staff_role: StaffRole
+    import_run: ImportRun
 
     def objects(self) -> dict:
         return {
@@ -52,6 +57,8 @@ class Side:
             "program": self.program,
             "api_key": self.api_key,
             "webhook": self.webhook,
+            "staff_role": self.staff_role,
+            "import_run": self.import_run,
         }
 
 
@@ -77,7 +84,22 @@ def side(site, name: str, person: str, phone: str) -> Side:
     webhook, _secret = create_subscription(
         program, f"https://{name.lower()}.example.org/hook", ["return_request.opened"]
     )
-    return Side(program, client, episode, session, request, task, template, api_key, webhook)
+    desk = User.objects.create_user(f"{name.lower()}-desk")
+    staff_role = grant_role(desk, program, "front_desk")
+    import_run = ImportRun.objects.create(program=program, kind=ImportKind.ATTENDANCE)
+    return Side(
+        program,
+        client,
+        episode,
+        session,
+        request,
+        task,
+        template,
+        api_key,
+        webhook,
+        staff_role,
+        import_run,
+    )
 
 
 def build_world() -> tuple[Side, Side]:

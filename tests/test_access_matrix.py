@@ -90,6 +90,21 @@ STAFF = {
     "staff:request_take": Route("manage_requests", "request", get=False, post=lambda s: {}),
     "audit:events": Route("view_audit", foreign_program=400),
     "audit:client_report": Route("view_audit", "client"),
+    # The team: roles in a program (staff/team_views.py).
+    "staff:team": Route(
+        "manage_staff",
+        post=lambda s: {
+            "username": s.staff_role.user.username,
+            "program": s.program.pk,
+            "role": "case_manager",
+        },
+    ),
+    "staff:team_remove": Route("manage_staff", "staff_role", get=False, post=lambda s: {}),
+    # Imports (welcomeback/interop/views.py), under /staff/import/. The upload's
+    # POST (a file) is tested in the interop tests.
+    "interop:upload": Route("import_data"),
+    "interop:run": Route("import_data", "import_run"),
+    "interop:errors_csv": Route("import_data", "import_run"),
     # API keys and webhooks (welcomeback/api/views.py), under /staff/.
     "api_admin:keys": Route(
         "manage_settings",
@@ -189,6 +204,9 @@ def expected(route, role, *, own: bool, method: str) -> int | set:
         return 405
     allowed = role in ROLES and route.action in ROLE_ACTIONS[role]
     if not allowed:
+        if route.obj is not None:
+            # Refused whichever the id: 403, or 404 as for an id that does not exist.
+            return {403, 404}
         return route.denied_get.get(role, 403) if method == "GET" else 403
     if route.obj is not None and not own:
         return 404
@@ -254,14 +272,22 @@ def test_signed_out_every_staff_url_leads_to_the_sign_in_page(client):
             assert response["Location"].startswith(reverse("login")), name
 
 
+def refused(route, method="GET") -> set:
+    """For someone whose roles do not open the page: 405 for a GET the view
+    never takes, else 403 (or 404 for an object, as for one that does not exist)."""
+    if method == "GET" and not route.get:
+        return {405}
+    return {403, 404} if route.obj else {403}
+
+
 def test_without_any_role_every_staff_url_is_refused(client):
     own, _other = build_world()
     http = staff_member(client, None)
     for name, route in STAFF.items():
         url = url_for(name, route, own.objects())
-        assert http.get(url).status_code == (403 if route.get else 405), name
+        assert http.get(url).status_code in refused(route), name
         if route.post:
-            assert http.post(url, route.post(own)).status_code == 403, name
+            assert http.post(url, route.post(own)).status_code in refused(route, "POST"), name
 
 
 def test_a_superuser_without_roles_reads_the_audit_trail_but_no_record(client):
@@ -274,7 +300,7 @@ def test_a_superuser_without_roles_reads_the_audit_trail_but_no_record(client):
         if name.startswith("audit:"):
             assert status == 200, name
         else:
-            assert status == (403 if route.get else 405), name
+            assert status in refused(route), name
     report = http.get(reverse("audit:client_report", args=[own.client.pk])).content.decode()
     assert own.client.last_name not in report, "a name is contact data: roles only"
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests.auth import sign_in
 from tests.roles_world import build_world
 from tests.test_access_matrix import STAFF
-from welcomeback.accounts.models import AuditEvent
+from welcomeback.accounts.models import AuditEvent, StaffRole
 from welcomeback.care.models import Attendance, EpisodeStatus
 from welcomeback.returns.models import ReturnRequest
 from welcomeback.worklist.models import TaskStatus
@@ -44,6 +44,7 @@ def snapshot(side):
     side.api_key.refresh_from_db()
     side.webhook.refresh_from_db()
     return (
+        sorted(StaffRole.objects.filter(program=side.program).values_list("user_id", "role")),
         side.api_key.revoked,
         side.webhook.active,
         side.request.status,

@@ -15,7 +15,7 @@ says; everything else names its program.
 from django.core.exceptions import PermissionDenied
 
 from welcomeback.accounts import permissions
-from welcomeback.accounts.models import Role
+from welcomeback.accounts.models import Role, StaffRole
 from welcomeback.care.models import Client, Episode, Program, Session
 from welcomeback.disclosures.breakglass import has_break_glass
 from welcomeback.outreach.models import Message, Template
@@ -152,6 +152,10 @@ def get_template_for_staff(request, pk: int, action: str = "edit_templates") -> 
 
 def get_message_for_staff(request, pk: int, action: str = "view_outreach") -> Message:
     return _get(request, Message.objects.select_related("program", "client"), pk, action)
+
+
+def get_staff_role_for_staff(request, pk: int, action: str = "manage_staff") -> StaffRole:
+    return _get(request, StaffRole.objects.select_related("user", "program"), pk, action)
 
 
 def get_program_for_staff(request, pk: int, action: str) -> Program:
