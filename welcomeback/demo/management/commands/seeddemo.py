@@ -11,6 +11,7 @@ from welcomeback.demo.calibration import (
     TEDS_IOP_MEDIAN_LOS_DAYS,
     TEDS_IOP_MEDIAN_LOS_DAYS_BY_REASON,
 )
+from welcomeback.demo.logins import print_demo_logins
 from welcomeback.demo.seed import (
     DEFAULT_CLIENTS,
     DEFAULT_SEED,
@@ -100,6 +101,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo staff login: {LOGIN_URL}  user: {DEMO_USERNAME}  password: {DEMO_PASSWORD}"
         )
+        # Each demo login's authenticator key (DEBUG only; demo/logins.py).
+        print_demo_logins(self.stdout.write)
 
 
 def parse_moment(value: str) -> datetime:
