@@ -3,7 +3,7 @@ a number, an email or anything about care."""
 
 from django.urls import path
 
-from welcomeback.portal import email_updates, one_tap, views
+from welcomeback.portal import email_updates, one_tap, questionnaire, views
 
 app_name = "portal"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("updates/confirm/<str:token>/", email_updates.confirm, name="updates_confirm"),
     path("updates/unsubscribe/<str:token>/", email_updates.unsubscribe, name="updates_unsubscribe"),
     path("l/<slug:purpose>/<str:token>/", one_tap.one_tap, name="link"),
+    path("a-few-questions/<str:token>/", questionnaire.questionnaire, name="questionnaire"),
 ]

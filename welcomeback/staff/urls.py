@@ -1,6 +1,6 @@
 from django.urls import path
 
-from welcomeback.staff import outreach_views, requests_views, team_views, views
+from welcomeback.staff import outreach_views, requests_views, returns_views, team_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -23,4 +23,33 @@ urlpatterns = [
     path("requests/<int:pk>/take/", requests_views.request_take, name="request_take"),
     path("team/", team_views.team, name="team"),
     path("team/roles/<int:pk>/remove/", team_views.team_remove, name="team_remove"),
+    # Coming back (returns_views.py; docs/returns.md, "Pages")
+    path("requests/<int:pk>/attempt/", returns_views.request_attempt, name="request_attempt"),
+    path("requests/<int:pk>/reasons/", returns_views.request_reasons, name="request_reasons"),
+    path(
+        "requests/<int:pk>/declined/",
+        returns_views.request_outcome,
+        {"outcome": "declined"},
+        name="request_declined",
+    ),
+    path(
+        "requests/<int:pk>/referred/",
+        returns_views.request_outcome,
+        {"outcome": "referred"},
+        name="request_referred",
+    ),
+    path(
+        "requests/<int:pk>/unreachable/",
+        returns_views.request_outcome,
+        {"outcome": "unreachable"},
+        name="request_unreachable",
+    ),
+    path("requests/<int:pk>/reassessment/", returns_views.reassessment, name="reassessment"),
+    path(
+        "requests/<int:pk>/reassessment/save/",
+        returns_views.reassessment_save,
+        name="reassessment_save",
+    ),
+    path("requests/<int:pk>/plan/", returns_views.plan, name="plan"),
+    path("requests/<int:pk>/plan/agree/", returns_views.plan_agree, name="plan_agree"),
 ]
