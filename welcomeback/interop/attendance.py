@@ -106,7 +106,9 @@ class AttendanceWriter:
     ):
         self.program = program
         self.zone = program.zone
-        self.at = at
+        # One "look again from" time for the whole import, so a row already
+        # due is not rewritten by every chunk.
+        self.at = at or timezone.now()
         self.source = source
         self.recorded_by_id = recorded_by.pk if recorded_by else None
         self.clients: dict[str, int | None] = {}  # key -> client id, None if unknown
@@ -351,7 +353,7 @@ class AttendanceWriter:
         result.updated += len(changed)
         result.episodes |= contacts.keys() | taken_back
         if contacts or taken_back:
-            recheck(contacts, taken_back, self.at or now)
+            recheck(contacts, taken_back, self.at)
 
     def existing(self, keys: Iterable[tuple[int, int]]) -> dict:
         """The marks already recorded for these (session, client) pairs."""

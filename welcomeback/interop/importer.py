@@ -20,8 +20,11 @@ from welcomeback.interop.apply import Problem, Result
 from welcomeback.interop.attendance import AttendanceWriter
 from welcomeback.interop.presets import Mapping, Preset
 from welcomeback.interop.reader import CsvSource, FileRefused, detect_encoding
+from welcomeback.interop.recheck import tidy
 
 CHUNK_ROWS = 10_000
+# Vacuum the engagement table every this many attendance chunks (recheck.tidy).
+TIDY_EVERY = 5
 # Problems kept for the report and the error file; more are only counted.
 PROBLEMS_KEPT = 10_000
 
@@ -191,6 +194,7 @@ def import_file(
     with CsvSource(path, used_encoding) as source:
         rows = RowReader(kind, source.header, preset.mapping(kind), date_parse)
         report.ignored_columns = rows.ignored
+        chunks_done = 0
         try:
             for chunk in source.chunks(chunk_rows):
                 problems: list[Problem] = []
@@ -199,6 +203,9 @@ def import_file(
                 result = write(typed) if typed else Result()
                 result.problems = problems + result.problems
                 report.take(result)
+                chunks_done += 1
+                if kind == "attendance" and chunks_done % TIDY_EVERY == 0:
+                    tidy()
                 if on_progress:
                     on_progress(report, source.bytes_read, source.bytes_total)
         except UnicodeDecodeError:
