@@ -22,6 +22,30 @@ ES = {
     "staff role": "función del personal",
     # The staff menu (base.html).
     "Audit": "Auditoría",
+    # The team page (staff/team.html, staff/team_views.py).
+    "Team": "Equipo",
+    "Username": "Nombre de usuario",
+    "Role": "Función",
+    "Since": "Desde",
+    "Change": "Cambiar",
+    "Person": "Persona",
+    "No active account has that username. Accounts are made on the admin site.": (
+        "Ninguna cuenta activa tiene ese nombre de usuario. "
+        "Las cuentas se crean en el sitio de administración."
+    ),
+    "Each role opens only what that work needs, in this program only. Front desk and case "
+    "managers never see clinical notes or questionnaire answers. Every change here is kept "
+    "in the audit trail.": (
+        "Cada función abre solo lo que ese trabajo necesita, y solo en este programa. "
+        "Recepción y gestión de casos nunca ven notas clínicas ni respuestas de cuestionarios. "
+        "Cada cambio aquí queda en el registro de auditoría."
+    ),
+    "Who works in %(program)s": "Quién trabaja en %(program)s",
+    "Remove %(role)s from %(name)s": "Quitar %(role)s a %(name)s",
+    "Nobody holds a role here yet.": "Todavía nadie tiene una función aquí.",
+    "Give someone a role": "Dar una función a alguien",
+    "Give this role": "Dar esta función",
+    "API keys": "Claves de API",
     # The access report, for a reader who may not see the person's name.
     "For client %(id)s.": "Para el cliente %(id)s.",
 }
