@@ -9,12 +9,13 @@ session that passed without attendance since that contact: excused and
 program-cancelled sessions never count, and a schedule gap is not drift.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.utils.dates import WEEKDAYS
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from welcomeback.engagement.models import Status
 
@@ -69,34 +70,57 @@ def next_threshold(
     return min(later) if later else None
 
 
-def _join(items: list[str]) -> str:
+class Words(NamedTuple):
+    """Where the reason's words come from: the active language, or the
+    source language, in which the sweep stores reasons."""
+
+    gettext: Callable[[str], str]
+    ngettext: Callable[[str, str, int], str]
+    weekday: Callable[[int], str]
+
+
+# What Django's gettext, ngettext and WEEKDAYS give with translations off
+# (override(None)), without looking up the active language for each word:
+# the sweep writes a reason for every row it checks.
+SOURCE_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SOURCE = Words(
+    gettext=str,
+    ngettext=lambda singular, plural, n: singular if n == 1 else plural,
+    weekday=SOURCE_WEEKDAYS.__getitem__,
+)
+# What date_format(when, "l") returns, without its per-call cost.
+TRANSLATED = Words(gettext, ngettext, lambda day: str(WEEKDAYS[day]))
+
+
+def _join(items: list[str], words: Words) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+    return words.gettext("%(first)s and %(last)s") % {
+        "first": ", ".join(items[:-1]),
+        "last": items[-1],
+    }
 
 
-def describe_misses(recent: list[dict], zone) -> str:
+def describe_misses(recent: list[dict], zone, words: Words = TRANSLATED) -> str:
     """'Tuesday and Thursday Evening group' from the last few misses."""
     by_group: dict[str, list[str]] = {}
     for miss in recent:
         when = datetime.fromisoformat(miss["at"]).astimezone(zone)
-        # What date_format(when, "l") returns, without its per-call cost
-        # (a fifth of a full sweep's CPU; bench/RESULTS.md).
-        day = str(WEEKDAYS[when.weekday()])
+        day = words.weekday(when.weekday())
         # Individual appointments have no group name.
-        days = by_group.setdefault(miss["group"] or _("appointment"), [])
+        days = by_group.setdefault(miss["group"] or words.gettext("appointment"), [])
         if day not in days:
             days.append(day)
-    return _join([f"{_join(days)} {group}" for group, days in by_group.items()])
+    return _join([f"{_join(days, words)} {group}" for group, days in by_group.items()], words)
 
 
-def days_ago(now: datetime, moment: datetime) -> str:
+def days_ago(now: datetime, moment: datetime, words: Words = TRANSLATED) -> str:
     days = max((now - moment).days, 0)
     if days == 0:
-        return _("today")
+        return words.gettext("today")
     if days == 1:
-        return _("yesterday")
-    return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
+        return words.gettext("yesterday")
+    return words.ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
 
 
 def reason_text(
@@ -106,17 +130,21 @@ def reason_text(
     missed_count: int,
     recent_missed: list[dict],
     zone,
+    words: Words = TRANSLATED,
 ) -> str:
     """One line, in plain and kind words, saying why the status is what it is."""
+    _ = words.gettext
     if last_contact_at:
-        contact = _("last attended %(when)s") % {"when": days_ago(now, last_contact_at)}
+        contact = _("last attended %(when)s") % {"when": days_ago(now, last_contact_at, words)}
     else:
-        contact = _("has not attended yet; started %(when)s") % {"when": days_ago(now, started_at)}
+        contact = _("has not attended yet; started %(when)s") % {
+            "when": days_ago(now, started_at, words)
+        }
     if missed_count == 0:
         return contact[:1].upper() + contact[1:]
-    shown = describe_misses(recent_missed, zone)
+    shown = describe_misses(recent_missed, zone, words)
     if missed_count > len(recent_missed):
-        missed = ngettext(
+        missed = words.ngettext(
             "Missed %(n)d session, most recently %(shown)s",
             "Missed %(n)d sessions, most recently %(shown)s",
             missed_count,

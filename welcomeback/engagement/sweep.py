@@ -9,6 +9,8 @@ impossible even if a claim expired. This is correct on SQLite and
 PostgreSQL alike; no row locks are needed (STYLE.md).
 """
 
+from __future__ import annotations
+
 import functools
 import json
 import logging
@@ -17,14 +19,12 @@ import os
 import uuid
 import zoneinfo
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import DateTimeField, Q
 from django.utils import timezone
-from django.utils.translation import override
 
 from welcomeback.care.models import (
     CONTACT_STATUSES,
@@ -62,6 +62,8 @@ RECENT_KEPT = 3
 CONTACT = frozenset(str(status) for status in CONTACT_STATUSES)
 NOT_COUNTED = frozenset(str(status) for status in NOT_COUNTED_STATUSES)
 
+# Every column, as the claim returns them.
+ROW_FIELDS = tuple(f.attname for f in Engagement._meta.concrete_fields)
 WRITTEN_FIELDS = [
     "status",
     "since",
@@ -87,7 +89,7 @@ class PassResult:
     lost: int = 0
     transitions: list = field(default_factory=list)
 
-    def merge(self, other: "PassResult") -> None:
+    def merge(self, other: PassResult) -> None:
         self.checked += other.checked
         self.changed += other.changed
         self.errors += other.errors
@@ -193,7 +195,7 @@ def due_rows(now: datetime):
     return Engagement.objects.filter(next_check_at__lte=now).filter(free)
 
 
-def claim_batch(now: datetime, token: uuid.UUID, batch_size: int) -> list[Engagement]:
+def claim_batch(now: datetime, token: uuid.UUID, batch_size: int) -> list[SweepRow]:
     """Claim up to ``batch_size`` due rows for ``token`` and return them."""
     due_ids = find_due(now, batch_size)
     if not due_ids:
@@ -206,17 +208,54 @@ def claim_batch(now: datetime, token: uuid.UUID, batch_size: int) -> list[Engage
     return rows
 
 
-def claim(ids: list[int], now: datetime, token: uuid.UUID) -> list[Engagement]:
+class SweepRow:
+    """An Engagement row as the sweep reads and writes it: the model's
+    columns as plain attributes, and its program. Building a model instance
+    for each of 100,000 rows cost more than evaluating them."""
+
+    __slots__ = (*ROW_FIELDS, "program")
+
+    def __init__(self, values):
+        for name, value in zip(ROW_FIELDS, values, strict=True):
+            setattr(self, name, value)
+        if isinstance(self.recent_missed, str):  # a plain cursor gives the JSON text
+            self.recent_missed = json.loads(self.recent_missed)
+
+    @property
+    def pk(self) -> int:
+        return self.episode_id
+
+
+# What the status rules read and write: a SweepRow, or an Engagement model
+# instance (outreach's cadence asks drift_anchor about one).
+Row = SweepRow | Engagement
+
+
+@dataclass(slots=True)
+class Transition:
+    """A StatusChange row to insert (bulk.insert_rows reads the same names)."""
+
+    engagement_id: int
+    seq: int
+    from_status: str
+    to_status: str
+    at: datetime
+    reason: str
+    recorded: datetime
+
+
+def claim(ids: list[int], now: datetime, token: uuid.UUID) -> list[SweepRow]:
     """The conditional UPDATE that takes the rows of ``ids`` still due and
     unclaimed for ``token``; returns the rows it took (RETURNING saves
     reading them again)."""
     lease = now + CLAIM_LEASE
     if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
         claimed = due_rows(now).filter(pk__in=ids).update(claim_token=token, claimed_until=lease)
-        return list(Engagement.objects.filter(pk__in=ids, claim_token=token)) if claimed else []
+        mine = Engagement.objects.filter(pk__in=ids, claim_token=token)
+        return [SweepRow(values) for values in mine.values_list(*ROW_FIELDS)] if claimed else []
     meta = Engagement._meta
     q = connection.ops.quote_name
-    column = {f.attname: q(f.column) for f in meta.concrete_fields}
+    column = {name: q(meta.get_field(name).column) for name in ROW_FIELDS}
     prep = {
         name: meta.get_field(name).get_db_prep_value(value, connection)
         for name, value in (
@@ -235,7 +274,9 @@ def claim(ids: list[int], now: datetime, token: uuid.UUID) -> list[Engagement]:
     )
     at = prep["next_check_at"]
     params = [prep["claim_token"], prep["claimed_until"], ids_param, at, at]
-    return list(Engagement.objects.raw(sql, params))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [SweepRow(values) for values in cursor.fetchall()]
 
 
 def pk_in(ids: list[int]) -> tuple[str, object]:
@@ -270,40 +311,38 @@ def due_sql(vendor: str) -> str:
     )
 
 
-def in_utc(rows: list[Engagement]) -> None:
+def in_utc(rows: list[SweepRow]) -> None:
     """Datetimes in ``datetime.UTC``, as Django's loader gives them."""
     fields = [f.attname for f in Engagement._meta.concrete_fields if isinstance(f, DateTimeField)]
     for row in rows:
         for name in fields:
             value = getattr(row, name)
-            if value is not None and value.tzinfo is not UTC:
+            if value is not None and getattr(value, "tzinfo", None) is not UTC:
                 setattr(row, name, as_utc(value))
 
 
-def attach_programs(rows: list[Engagement]) -> None:
+def attach_programs(rows: list[SweepRow]) -> None:
     """One query for the batch's few programs instead of a join per row."""
     programs = Program.objects.in_bulk({row.program_id for row in rows})
-    cache = Engagement._meta.get_field("program")
     for row in rows:
-        cache.set_cached_value(row, programs[row.program_id])
+        row.program = programs[row.program_id]
 
 
-def process_batch(rows: list[Engagement], now: datetime, token, result: PassResult) -> None:
+def process_batch(rows: list[SweepRow], now: datetime, token, result: PassResult) -> None:
     sessions = expected_sessions(rows, now)
     changes = []
-    with in_source_language():
-        for row in rows:
-            try:
-                change = evaluate(row, sessions.get(row.pk, []), now)
-            except Exception:
-                log.exception("sweep could not evaluate engagement %s", row.pk)
-                result.errors += 1
-                row.next_check_at = now + ERROR_BACKOFF
-                change = None
-            row.claim_token = None
-            row.claimed_until = None
-            if change:
-                changes.append(change)
+    for row in rows:
+        try:
+            change = evaluate(row, sessions.get(row.pk, []), now)
+        except Exception:
+            log.exception("sweep could not evaluate engagement %s", row.pk)
+            result.errors += 1
+            row.next_check_at = now + ERROR_BACKOFF
+            change = None
+        row.claim_token = None
+        row.claimed_until = None
+        if change:
+            changes.append(change)
     while rows:
         try:
             write_batch(rows, changes, token)
@@ -353,7 +392,7 @@ class LostClaimError(Exception):
     pass
 
 
-def evaluate(row: Engagement, sessions: list[ExpectedSession], now: datetime):
+def evaluate(row: Row, sessions: list[ExpectedSession], now: datetime):
     """Bring one row up to date in memory; return the StatusChange, if any."""
     program = row.program
     grace = timedelta(minutes=program.missed_grace_minutes)
@@ -361,11 +400,7 @@ def evaluate(row: Engagement, sessions: list[ExpectedSession], now: datetime):
     anchor = drift_anchor(row)
     thresholds = policy.Thresholds.of(program)
     status, crossed = policy.status_at(now, anchor, row.first_missed_at, thresholds)
-    if _untranslated.get():  # process_batch switched translations off already
-        row.reason = reason(row, now)
-    else:
-        with in_source_language():
-            row.reason = reason(row, now)
+    row.reason = reason(row, now)
     candidates = [
         moment
         for moment in (
@@ -378,7 +413,7 @@ def evaluate(row: Engagement, sessions: list[ExpectedSession], now: datetime):
     row.checked_at = now
     if status == row.status:
         return None
-    change = StatusChange(
+    change = Transition(
         engagement_id=row.pk,
         seq=row.seq + 1,
         from_status=row.status,
@@ -395,26 +430,9 @@ def evaluate(row: Engagement, sessions: list[ExpectedSession], now: datetime):
     return change
 
 
-# Set while translations are off for a whole batch, so that each row need
-# not switch them off and on again (that costs more than its status rules).
-_untranslated: ContextVar[bool] = ContextVar("sweep_untranslated", default=False)
-
-
-@contextmanager
-def in_source_language():
-    """Reasons are stored in the source language, whatever the active one."""
-    if _untranslated.get():
-        yield
-        return
-    reset = _untranslated.set(True)
-    try:
-        with override(None):
-            yield
-    finally:
-        _untranslated.reset(reset)
-
-
-def reason(row: Engagement, now: datetime) -> str:
+def reason(row: Row, now: datetime) -> str:
+    """Stored in the source language, whatever the active one; staff pages
+    word it again in theirs."""
     return policy.reason_text(
         now,
         row.last_contact_at,
@@ -422,10 +440,11 @@ def reason(row: Engagement, now: datetime) -> str:
         row.missed_count,
         row.recent_missed,
         row.program.zone,
+        policy.SOURCE,
     )[:300]
 
 
-def drift_anchor(row: Engagement) -> datetime:
+def drift_anchor(row: Row) -> datetime:
     """The drift clock runs from the later of the last contact and the
     (re)start of the episode."""
     if row.last_contact_at and row.last_contact_at > row.started_at:
@@ -433,7 +452,7 @@ def drift_anchor(row: Engagement) -> datetime:
     return row.started_at
 
 
-def scan(row: Engagement, sessions: list[ExpectedSession], now: datetime, grace) -> datetime | None:
+def scan(row: Row, sessions: list[ExpectedSession], now: datetime, grace) -> datetime | None:
     """Walk expected sessions after the scan mark, in time order.
 
     Counts misses, takes attended sessions as contact, and returns when the
@@ -465,7 +484,7 @@ def scan(row: Engagement, sessions: list[ExpectedSession], now: datetime, grace)
     return waiting_since
 
 
-def note_contact(row: Engagement, at: datetime) -> None:
+def note_contact(row: Row, at: datetime) -> None:
     if row.last_contact_at is None or at > row.last_contact_at:
         row.last_contact_at = at
     row.first_missed_at = None
@@ -473,7 +492,7 @@ def note_contact(row: Engagement, at: datetime) -> None:
     row.recent_missed = []
 
 
-def note_misses(row: Engagement, sessions: list[ExpectedSession]) -> None:
+def note_misses(row: Row, sessions: list[ExpectedSession]) -> None:
     """The same as noting each miss in turn, describing only those kept."""
     if not sessions:
         return
@@ -483,7 +502,7 @@ def note_misses(row: Engagement, sessions: list[ExpectedSession]) -> None:
     row.recent_missed = [*row.recent_missed, *described][-RECENT_KEPT:]
 
 
-def expected_sessions(rows: list[Engagement], now: datetime) -> dict[int, list[ExpectedSession]]:
+def expected_sessions(rows: list[Row], now: datetime) -> dict[int, list[ExpectedSession]]:
     """Each row's expected, scheduled sessions after its scan mark, up to
     a week ahead, with the person's attendance mark if any; one query for
     the whole batch, whatever the history size."""

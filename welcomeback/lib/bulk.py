@@ -60,12 +60,17 @@ def update_from_values(
         return cursor.rowcount
 
 
-def insert_rows(model, rows: Sequence) -> int:
+def insert_rows(
+    model, rows: Sequence, unique_fields: Sequence[str] = (), update_fields: Sequence[str] = ()
+) -> int:
     """Insert ``rows`` (unsaved model instances) in one statement, like
     ``bulk_create`` (no signals either) but leaving their primary keys unset.
 
     The database fills in the auto primary key; every other concrete field
     is written from the instance (``pre_save`` runs for ``auto_now`` fields).
+    With ``unique_fields``, a row that conflicts on them updates the
+    existing row's ``update_fields`` instead, like
+    ``bulk_create(update_conflicts=True)``; ``rows`` must not repeat a key.
     """
     if not rows:
         return 0
@@ -83,6 +88,12 @@ def insert_rows(model, rows: Sequence) -> int:
     names = ", ".join(quote(field.column) for field in columns)
     values = ", ".join(_value_sql(field, index) for index, field in enumerate(columns))
     sql = f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {values} FROM {_rows_sql()}"  # noqa: S608
+    if unique_fields:
+        conflict = ", ".join(quote(meta.get_field(name).column) for name in unique_fields)
+        updated = [quote(meta.get_field(name).column) for name in update_fields]
+        assignments = ", ".join(f"{column} = EXCLUDED.{column}" for column in updated)
+        # "WHERE true": SQLite cannot otherwise tell ON CONFLICT from a join's ON.
+        sql += f" WHERE true ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [_document(columns, rows)])
         return cursor.rowcount

@@ -22,6 +22,7 @@ from django.utils.translation import override
 from welcomeback.care.models import EpisodeStatus
 from welcomeback.engagement.models import Status
 from welcomeback.engagement.sweep import drift_anchor
+from welcomeback.lib.bulk import insert_rows
 from welcomeback.outreach import consent, outbox
 from welcomeback.outreach.models import (
     CadenceState,
@@ -120,19 +121,20 @@ def on_statuses_changed(sender, changes, **kwargs) -> None:
         for pk, (seq, status, at) in latest.items()
         if status != Status.ENGAGED
     ]
-    if drifting:
-        CadenceState.objects.bulk_create(
-            drifting,
-            update_conflicts=True,
-            unique_fields=["episode"],
-            update_fields=[
-                "status",
-                "status_since",
-                "engagement_seq",
-                "next_step_at",
-                "stopped_reason",
-            ],
-        )
+    # One INSERT … ON CONFLICT from a single JSON parameter: compiling
+    # bulk_create's placeholders cost more than the rest of the receiver.
+    insert_rows(
+        CadenceState,
+        drifting,
+        unique_fields=["episode"],
+        update_fields=[
+            "status",
+            "status_since",
+            "engagement_seq",
+            "next_step_at",
+            "stopped_reason",
+        ],
+    )
 
 
 def plan_due(now: datetime | None = None) -> int:
