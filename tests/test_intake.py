@@ -180,3 +180,16 @@ def test_crisis_words_open_the_request_at_once_and_page_the_on_call_staff():
     page = browser.get("/come-back/thanks/").content.decode()
     due = timezone.localtime(request.due_at, request.program.zone)
     assert f"{due.hour % 12 or 12}:{due.minute:02d}" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_drained_by_the_sweep_the_request_is_still_the_visitors():
+    from welcomeback.accounts import audit
+
+    ProgramFactory(phone="+12125550100", neutral_name="Riverbend")
+    forget_programs()
+    send()
+    with audit.acting_as("sweep"):
+        run_after_pass(timezone.now())
+    event = AuditEvent.objects.get(object_type="returns.returnrequest", action="create")
+    assert (event.actor_label, event.ip) == ("public", "198.51.100.7")

@@ -144,7 +144,9 @@ def open_from(row: Intake, token: str) -> int:
         deleted, _ = Intake.objects.filter(pk=row.pk, claim=token).delete()
         if not deleted:
             return 0
-        with audit.serving(Visitor(row)):
+        # Written as the public visitor's, from their address, whichever
+        # process drains it (a task worker, or the sweep acting as itself).
+        with audit.serving(Visitor(row)), audit.acting_as(audit.PUBLIC):
             open_request(
                 program=row.program,
                 channel=RequestChannel.WEB,
