@@ -196,32 +196,38 @@ def copy_baseline(path: Path) -> float:
 
 def main():
     args = parse_args()
-    recreate_database(args.database_url)
+    if not args.reuse:
+        recreate_database(args.database_url)
     setup_django(args.database_url)
     from django.core.management import call_command
     from django.db import connection
 
     from welcomeback.care.models import Attendance, Organization, Program, Site
 
-    call_command("migrate", interactive=False, verbosity=0)
-    organization = Organization.objects.create(name="Bench Health")
-    site = Site.objects.create(organization=organization, name="Bench")
-    program = Program.objects.create(site=site, name="Bench IOP", neutral_name="Bench")
-
-    print(f"writing files in {OUT.relative_to(ROOT)}")
-    setup = write_setup_files(args.groups)
     attendance = OUT / f"attendance_{args.rows}.csv"
-    write_csv(
-        attendance, ["client", "group", "date", "status"], attendance_rows(args.rows, args.groups)
-    )
+    if args.reuse:
+        program = Program.objects.get()
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE care_attendance")
+            cursor.execute("DELETE FROM care_session WHERE kind = 'group'")
+            cursor.execute("VACUUM FULL engagement_engagement")
+        print("reusing the set-up; attendance and its sessions dropped")
+    else:
+        call_command("migrate", interactive=False, verbosity=0)
+        organization = Organization.objects.create(name="Bench Health")
+        site = Site.objects.create(organization=organization, name="Bench")
+        program = Program.objects.create(site=site, name="Bench IOP", neutral_name="Bench")
+        print(f"writing files in {OUT.relative_to(ROOT)}")
+        setup = write_setup_files(args.groups)
+        header = ["client", "group", "date", "status"]
+        write_csv(attendance, header, attendance_rows(args.rows, args.groups))
+        for kind in ("groups", "clients", "expectations"):
+            seconds, _mb, output = import_command(
+                kind, setup[kind], program.pk, args.database_url, True
+            )
+            print(f"set-up {kind}: {seconds:.1f} s: {output.splitlines()[0]}")
     size_mb = attendance.stat().st_size / 1e6
     print(f"attendance file: {args.rows:,} rows, {size_mb:.1f} MB")
-
-    for kind in ("groups", "clients", "expectations"):
-        seconds, _mb, output = import_command(
-            kind, setup[kind], program.pk, args.database_url, True
-        )
-        print(f"set-up {kind}: {seconds:.1f} s: {output.splitlines()[0]}")
 
     seconds, peak_mb, output = import_command(
         "attendance", attendance, program.pk, args.database_url

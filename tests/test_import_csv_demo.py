@@ -1,14 +1,17 @@
 """The synthetic EHR export of the demo program, and the examples in
 docs/integration.md run as written: export, import in order, import again."""
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from tests.factories import ProgramFactory, SiteFactory
 from welcomeback.care.models import Attendance, Client, Episode, Expectation, Group
-from welcomeback.interop import synthetic
+from welcomeback.interop import presets, synthetic
+from welcomeback.interop.importer import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +82,33 @@ def test_an_ehr_shaped_export_reads_the_same_through_its_preset(tmp_path, capsys
         )
 
     assert marks(ours) == marks(theirs) and len(marks(ours)) > 20
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "integration.md"
+EXAMPLE = re.compile(
+    r"<!-- example: (\w+)(?: ([\w-]+))?(?: problems=(\d+))? -->\n```csv\n(.*?)```", re.S
+)
+
+
+def test_every_csv_example_in_the_docs_imports_as_the_docs_say(tmp_path):
+    program = ProgramFactory()
+    examples = EXAMPLE.findall(DOCS.read_text(encoding="utf-8"))
+    assert [kind for kind, *_rest in examples] == [
+        "clients",
+        "groups",
+        "expectations",
+        "attendance",
+        "attendance",
+    ]
+    for number, (kind, preset, problems, text) in enumerate(examples):
+        path = tmp_path / f"{number}.csv"
+        path.write_text(text, encoding="utf-8")
+        report = import_file(
+            path, program=program, kind=kind, preset=presets.load(preset or "welcomeback")
+        )
+        assert report.errors == int(problems or 0), (kind, report.problems)
+    # The sample-ehr example reads the first two marks again (unchanged) and
+    # adds C2's 5 March session, which the program cancelled ("CX").
+    assert Attendance.objects.get(client__external_id="C2", session__starts_at__day=5).status == (
+        "cancelled"
+    )
