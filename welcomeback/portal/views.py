@@ -1,9 +1,11 @@
 """The public pages: the landing page, the return form, the on-behalf form,
 small first steps, and questions and answers.
 
-Views are thin: a form checks what was typed, ``returns.requests.open_request``
-records it (committed before anyone is told "received"), and the answer
-comes back as POST -> redirect -> GET, with nothing personal in any URL.
+Views are thin: a form checks what was typed, the request is committed before
+anyone is told "received" (the return form's into its inbox, portal/intake.py,
+in one statement; crisis language and the other forms through
+``returns.requests.open_request``), and the answer comes back as
+POST -> redirect -> GET, with nothing personal in any URL.
 """
 
 import logging
