@@ -26,9 +26,7 @@ ES = {
     "Team": "Equipo",
     "Username": "Nombre de usuario",
     "Role": "Función",
-    "Since": "Desde",
-    "Change": "Cambiar",
-    "Person": "Persona",
+    "since %(since)s": "desde %(since)s",
     "No active account has that username. Accounts are made on the admin site.": (
         "Ninguna cuenta activa tiene ese nombre de usuario. "
         "Las cuentas se crean en el sitio de administración."
