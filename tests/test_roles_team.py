@@ -74,3 +74,26 @@ def test_a_director_may_not_manage_the_team(client, world):
     assert director.get(reverse("staff:team")).status_code == 403
     assert director.post(reverse("staff:team_remove", args=[own.staff_role.pk])).status_code == 403
     assert StaffRole.objects.filter(pk=own.staff_role.pk).exists()
+
+
+def test_a_superuser_gives_and_removes_roles_on_the_admin_site_audited(
+    client, world, django_capture_on_commit_callbacks
+):
+    own, _other = world
+    from tests.auth import sign_in
+
+    root = sign_in(client, User.objects.create_superuser("root"))
+    kim = User.objects.create_user("kim")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = root.post(
+            reverse("admin:accounts_staffrole_add"),
+            {"user": kim.pk, "program": own.program.pk, "role": "clinician"},
+        )
+    assert response.status_code == 302
+    made = StaffRole.objects.get(user=kim)
+    assert made.granted_by.username == "root"
+    with django_capture_on_commit_callbacks(execute=True):
+        root.post(reverse("admin:accounts_staffrole_delete", args=[made.pk]), {"post": "yes"})
+    assert not StaffRole.objects.filter(user=kim).exists()
+    trail = AuditEvent.objects.filter(object_type="accounts.staffrole").order_by("seq")
+    assert [(e.action, e.actor.username) for e in trail] == [("create", "root"), ("delete", "root")]
