@@ -45,6 +45,27 @@ def _marks(s):
     return {f"mark-{s.client.pk}": "attended"}
 
 
+def _plan(s):
+    """One group a week as a ramp back, booked into the side's next session."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from welcomeback.care.models import Session
+
+    now = timezone.now()
+    session = Session.objects.filter(program=s.program, starts_at__gt=now).order_by("starts_at")
+    return {
+        "steps": ["one_group"],
+        "level": "3:2.1",
+        "weekly_hours": "3",
+        "transition": "ramp",
+        "ramp_until": (timezone.localdate(timezone=s.program.zone) + timedelta(days=7)).isoformat(),
+        "first_session": str(session.first().pk),
+        "expect": "weekly",
+    }
+
+
 STAFF = {
     "staff:today": Route("view_engagement", denied_get={"org_admin": 302}),
     "staff:person": Route("view_contact", "client"),
@@ -88,6 +109,31 @@ STAFF = {
         "manage_requests", "request", get=False, post=lambda s: {"status": "contacted"}
     ),
     "staff:request_take": Route("manage_requests", "request", get=False, post=lambda s: {}),
+    # Coming back (staff/returns_views.py). Reading answers and plans needs
+    # view_clinical, saving them edit_clinical; the closing outcomes go last.
+    "staff:request_attempt": Route(
+        "manage_requests",
+        "request",
+        get=False,
+        post=lambda s: {"method": "call", "result": "reached", "planned_date": ""},
+    ),
+    "staff:request_reasons": Route(
+        "manage_requests", "request", post=lambda s: {"reasons": ["transportation"]}
+    ),
+    "staff:reassessment": Route("view_clinical", "request"),
+    "staff:reassessment_save": Route(
+        "edit_clinical",
+        "request",
+        get=False,
+        post=lambda s: {"instrument": "cssrs", "cssrs-q1": "0", "cssrs-q2": "0", "cssrs-q6": "0"},
+    ),
+    "staff:plan": Route("view_clinical", "request"),
+    "staff:plan_agree": Route("edit_clinical", "request", get=False, post=_plan),
+    "staff:request_referred": Route(
+        "manage_requests", "request", post=lambda s: {"to": "County partial hospitalization"}
+    ),
+    "staff:request_declined": Route("manage_requests", "request", post=lambda s: {}),
+    "staff:request_unreachable": Route("manage_requests", "request", post=lambda s: {}),
     "audit:events": Route("view_audit", foreign_program=400),
     "audit:client_report": Route("view_audit", "client"),
     # The team: roles in a program (staff/team_views.py).

@@ -348,7 +348,7 @@ def request_outcome(request, pk, outcome):
     return_request = get_request(request, pk)
     if outcome not in OUTCOMES:
         access.not_found(request, "returns.returnrequest", pk, "manage_requests")
-    if not return_request.is_open:
+    if not return_request.is_open and request.method == "POST":
         return closed_already(request, return_request)
     form_class = ReferredForm if outcome == "referred" else DeclinedForm
     form = form_class(posted(request))
