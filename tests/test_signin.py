@@ -488,3 +488,15 @@ def test_sessions_idle_past_their_timeout_leave_the_list(enrolled, clock):
 )
 def test_a_device_is_summed_up_from_its_user_agent(agent, summary):
     assert describe_device(agent) == summary
+
+
+def test_after_an_administrator_removes_a_lost_phone_the_next_sign_in_sets_one_up(
+    client, enrolled, clock
+):
+    sign_in(client, enrolled)
+    recovery_codes_for(client, enrolled)
+    TOTPDevice.objects.filter(user=enrolled).delete()
+
+    response = client.get("/staff/")  # the session loses its second step at once
+
+    assert response["Location"].startswith(reverse("signin:set_up"))

@@ -19,7 +19,7 @@ from base64 import b32encode
 import segno
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
-from django_otp import devices_for_user, user_has_device, verify_token
+from django_otp import devices_for_user, verify_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -33,7 +33,10 @@ PASSED, WRONG, WAIT = "passed", "wrong", "wait"
 
 
 def has_second_factor(user) -> bool:
-    return user_has_device(user, confirmed=True)
+    """An authenticator app is set up. Recovery codes alone do not count:
+    after an administrator removes a lost phone's device, the next sign-in
+    sets a new one up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def pending_authenticator(user) -> TOTPDevice:
