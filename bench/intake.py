@@ -286,7 +286,33 @@ def form_request(client: Client) -> int:
     return status
 
 
+def cpu_seconds(database: str) -> dict[str, float]:
+    """CPU time used so far by gunicorn's processes, by the PostgreSQL
+    backends serving the benchmark's database, and by this process (the
+    clients): on a shared machine, what each request costs wherever it ran."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"gunicorn": 0.0, "postgres": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if "gunicorn" in command and "welcomeback.wsgi" in command:
+            used["gunicorn"] += seconds
+        elif command.startswith("postgres: ") and f" {database} " in command:
+            used["postgres"] += seconds
+    own = os.times()
+    used["clients"] = own.user + own.system
+    return used
+
+
 def load(name, args, make_request) -> dict:
+    database = urllib.parse.urlparse(args.database_url).path.lstrip("/")
+    before = cpu_seconds(database)
     latencies: list[float] = []
     errors = []
     lock = threading.Lock()
@@ -322,10 +348,16 @@ def load(name, args, make_request) -> dict:
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
     }
+    after = cpu_seconds(database)
+    cpu = {part: 1000 * (after[part] - before[part]) / len(latencies) for part in after}
     print(
         f"{name:12} {result['requests']:6d} requests, {result['per_second']:7.1f}/s, "
         f"p50 {result['p50_ms']:6.1f} ms, p99 {result['p99_ms']:6.1f} ms, "
         f"errors {result['errors']}"
+    )
+    print(
+        f"{'':12} CPU per request: gunicorn {cpu['gunicorn']:.2f} ms, "
+        f"PostgreSQL {cpu['postgres']:.2f} ms, clients {cpu['clients']:.2f} ms"
     )
     return result
 
