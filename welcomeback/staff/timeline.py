@@ -39,8 +39,22 @@ def person_timeline(client, program_ids=None, clinical_program_ids=None) -> list
         + consent_events(client)
         + task_events(client, only)
         + inbound_events(client)
+        + coming_back_events(client, program_ids, clinical_program_ids)
     )
     return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def coming_back_events(client, program_ids=None, clinical_program_ids=None) -> list[Event]:
+    """The returns part of the story (returns.story): each request and its
+    contact attempts, seen where the viewer works; re-assessments (band and
+    flag, never the answers), plans, levels of care and milestones only
+    where clinical details are shown."""
+    from welcomeback.returns.story import return_events
+
+    clinical = program_ids if clinical_program_ids is None else clinical_program_ids
+    told = [e for e in return_events(client, program_ids) if e.kind == "request"]
+    told += [e for e in return_events(client, clinical) if e.kind != "request"]
+    return [Event(e.at, e.kind, e.title, e.detail, e.status) for e in told]
 
 
 def everything(rows, field):

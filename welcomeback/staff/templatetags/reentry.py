@@ -32,3 +32,11 @@ def reentry_panel(context, return_request):
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],
     }
+
+
+@register.simple_tag
+def progress_so_far(client, program):
+    """Prior progress across the person's episodes in a program (returns.reentry)."""
+    from welcomeback.returns.reentry import progress_so_far as progress
+
+    return progress(client, program)
