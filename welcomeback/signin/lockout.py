@@ -12,11 +12,14 @@ The pause is the same whether or not the username exists, and the page says
 nothing about the account: no user enumeration. Every lockout is audited.
 """
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from welcomeback.accounts import audit
 from welcomeback.accounts.models import AuditAction, AuditOutcome
+from welcomeback.signin import sessions
 
 
 def client_ip(request) -> str:
@@ -28,10 +31,6 @@ def client_ip(request) -> str:
 def locked_out_response(request, response=None, credentials=None, *args, **kwargs):
     """The page shown instead of the sign-in, or instead of the code step
     (which also signs the half-signed-in session out)."""
-    from django.conf import settings
-
-    from welcomeback.signin import sessions
-
     if request.user.is_authenticated:
         sessions.sign_out(request, "locked_out")
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
@@ -56,6 +55,4 @@ def locked_out(sender, request, username, ip_address, **kwargs):
 def reset(request, user) -> None:
     """Clear the failures counted for this person from this address, once
     both steps of signing in have passed."""
-    from axes.utils import reset as axes_reset
-
     axes_reset(ip=client_ip(request), username=user.get_username())
