@@ -242,6 +242,7 @@ def upsert_expectations(program: Program, rows: Sequence[dict], at: datetime | N
     appointments = AppointmentBook(program)
     appointments.load(row["appointment"] for row in rows if row.get("appointment"))
     with transaction.atomic():
+        at_appointments = []
         for row in rows:
             if row["client"] not in episodes:
                 unknown_client(result, row)
@@ -251,12 +252,17 @@ def upsert_expectations(program: Program, rows: Sequence[dict], at: datetime | N
                 no_episode(result, row)
                 continue
             if row.get("appointment"):
-                outcome = expect_at_appointment(program, appointments, episode_id, row)
-            elif row["group"] not in groups:
+                at_appointments.append((row, episode_id))
+                continue
+            if row["group"] not in groups:
                 result.problem(row, "group", _("No group with this id has been imported yet."))
                 continue
             else:
                 outcome = expect_at_group(program, groups[row["group"]], episode_id, row)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            if outcome != "unchanged":
+                result.episodes.add(episode_id)
+        for outcome, episode_id in expect_at_appointments(program, appointments, at_appointments):
             setattr(result, outcome, getattr(result, outcome) + 1)
             if outcome != "unchanged":
                 result.episodes.add(episode_id)
@@ -334,20 +340,71 @@ class AppointmentBook:
         return session, "updated"
 
 
-def expect_at_appointment(program, book: AppointmentBook, episode_id: int, row: dict) -> str:
-    starts_at = book.starts_at(row, "starts")
-    session, outcome = book.session(row["appointment"], starts_at, row.get("duration_minutes"))
-    expectation = Expectation.objects.filter(episode_id=episode_id, session=session).first()
-    # Expected from the start of that day, so a time moved earlier stays covered.
-    starts = min(local_midnight(row["starts"], program), starts_at)
-    if expectation is None:
-        Expectation.objects.create(episode_id=episode_id, session=session, starts=starts)
-        return "created"
-    if expectation.starts != starts:
-        expectation.starts = starts
-        expectation.save(update_fields=["starts"])
-        return "updated"
-    return outcome
+def expect_at_appointments(program: Program, book: AppointmentBook, items: list[tuple[dict, int]]):
+    """Each (row, episode) expected at its appointment: new appointments and
+    their expectations are made a few statements a chunk (a trial's tens of
+    thousands of visits), a moved one is saved on its own. Yields (outcome,
+    episode id) per row."""
+    zone = program.zone
+    made: dict[str, Session] = {}
+    for row, _episode in items:
+        key = row["appointment"]
+        if key in book.sessions or key in made:
+            continue
+        starts_at = book.starts_at(row, "starts")
+        minutes = row.get("duration_minutes") or APPOINTMENT_MINUTES
+        made[key] = Session(
+            program=program,
+            kind=SessionKind.INDIVIDUAL,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=minutes),
+            local_weekday=starts_at.astimezone(zone).weekday(),
+        )
+    if made:
+        Session.objects.bulk_create(list(made.values()), batch_size=500)
+        ExternalId.objects.bulk_create(
+            [
+                ExternalId(
+                    program=program,
+                    kind=ExternalKind.APPOINTMENT,
+                    system="",
+                    external_id=key,
+                    object_id=session.pk,
+                )
+                for key, session in made.items()
+            ],
+            batch_size=500,
+        )
+        book.sessions.update(made)
+    session_ids = sorted({book.sessions[row["appointment"]].pk for row, _episode in items})
+    existing = {}
+    for start in range(0, len(session_ids), 500):
+        for expectation in Expectation.objects.filter(
+            session_id__in=session_ids[start : start + 500]
+        ):
+            existing[(expectation.episode_id, expectation.session_id)] = expectation
+    new = {}
+    for row, episode_id in items:
+        key = row["appointment"]
+        starts_at = book.starts_at(row, "starts")
+        if key in made:
+            session, outcome = made[key], "created"
+        else:
+            session, outcome = book.session(key, starts_at, row.get("duration_minutes"))
+        # Expected from the start of that day, so a time moved earlier stays covered.
+        starts = min(local_midnight(row["starts"], program), starts_at)
+        pair = (episode_id, session.pk)
+        expectation = existing.get(pair)
+        if expectation is None and pair not in new:
+            new[pair] = Expectation(episode_id=episode_id, session_id=session.pk, starts=starts)
+            yield "created", episode_id
+        elif expectation is not None and expectation.starts != starts:
+            expectation.starts = starts
+            expectation.save(update_fields=["starts"])
+            yield "updated", episode_id
+        else:
+            yield ("unchanged" if pair in new else outcome), episode_id
+    Expectation.objects.bulk_create(list(new.values()), batch_size=500)
 
 
 # -- attendance -----------------------------------------------------------------
