@@ -3,7 +3,6 @@ program's settings there (``manage_settings``: an organization admin)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -31,7 +30,7 @@ def owned(request, model, pk):
         raise PermissionDenied
     found = model.objects.filter(pk=pk, program_id__in=ids).first()
     if found is None:
-        raise Http404
+        permissions.refuse(request, model._meta.label_lower, pk, ACTION)
     return found
 
 
