@@ -47,6 +47,8 @@ def main() -> None:
     worker = start_worker(env) if args.task_worker else None
     try:
         wait_until_up(args.port)
+        if worker:
+            time.sleep(5)  # its start-up (imports, Django) is not part of the load
         bare = load("bare view", args, bare_request)
         form = load("return form", args, form_request)
         report(bare, form)
