@@ -276,3 +276,20 @@ def test_the_role_table_in_the_docs_is_the_one_in_the_code():
         for action in permissions.ACTIONS
     }
     assert documented == in_code, "update the table in docs/security.md, Roles and access"
+
+
+def test_the_person_page_never_holds_clinical_fields_the_viewer_may_not_see(client, discharged):
+    own, _other = discharged
+    response = staff_member(client, "front_desk", own.program).get(
+        reverse("staff:person", args=[own.client.pk])
+    )
+    (episode,) = response.context["episodes"]
+    assert (episode.discharge_reason, episode.level_of_care, episode.weekly_hours) == (
+        None,
+        "",
+        None,
+    )
+    with pytest.raises(RuntimeError):
+        episode.save()
+    own.episode.refresh_from_db()
+    assert own.episode.discharge_reason == 1, "blanked for display only"

@@ -104,6 +104,22 @@ def break_glass_scope(client) -> dict:
     return {"program_ids": programs, "clinical_program_ids": set(programs), "fields": fields}
 
 
+def without_clinical(instance):
+    """Blank, in memory only, the fields of ``instance`` that need
+    ``view_clinical`` (permissions.FIELDS), so a template cannot show what the
+    viewer may not see, whatever it asks for. The row can no longer be saved."""
+    for name, needs in permissions.FIELDS.get(instance._meta.label_lower, {}).items():
+        if needs == "view_clinical":
+            field = instance._meta.get_field(name)
+            setattr(instance, field.attname, None if field.null else "")
+    instance.save = _redacted_save
+    return instance
+
+
+def _redacted_save(*args, **kwargs):
+    raise RuntimeError("a row with fields blanked for display is never saved")
+
+
 def client_scope(request, client) -> dict:
     """What of this person the user may see: the programs they are seen
     through, those where clinical details show, and the visible fields."""

@@ -73,6 +73,8 @@ def render_person(request, client, discharge_form=None, form_episode=None, statu
     for episode in episodes:
         # What the template may show of each episode (minimum necessary).
         episode.clinical = episode.program_id in clinical
+        if not episode.clinical:
+            access.without_clinical(episode)
         episode.may_discharge = access.may(request, "discharge", episode.program_id)
     return render(
         request,
