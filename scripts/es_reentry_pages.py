@@ -115,7 +115,6 @@ ES = {
         "Cada motivo sugiere algunos primeros pasos pequeños en la página del plan."
     ),
     "Back to the request": "Volver a la solicitud",
-    "Re-entry plan": "Plan de vuelta",
     # Outcomes
     "Not for now": "Por ahora no",
     "This request is closed": "Esta solicitud está cerrada",
@@ -232,7 +231,7 @@ ES = {
     "On to the plan": "Ir al plan",
     "Everything recorded for this return": "Todo lo registrado para esta vuelta",
     # The plan
-    "Re-entry plan: %(name)s": "Plan de vuelta: %(name)s",
+    "Re-entry plan: %(name)s": "Plan de regreso: %(name)s",
     "A start that fits them now, often smaller than before. Nothing in a plan is ever a "
     "condition such as staying sober.": (
         "Un comienzo que le quede bien ahora, a menudo más pequeño que antes. Nada en un plan es "
