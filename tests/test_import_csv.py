@@ -273,3 +273,25 @@ def test_the_command_refuses_a_latin1_file_with_advice(loaded, tmp_path):
     path = write(tmp_path, "l.csv", CLIENTS.replace("Maya", "Maÿa"), encoding="latin-1")
     with pytest.raises(CommandError, match="choose that encoding"):
         call_command("importcsv", "clients", str(path), "--no-progress")
+
+
+def test_a_corrected_mark_takes_its_contact_back(loaded, tmp_path):
+    run(loaded, "attendance", write(tmp_path, "a.csv", ATTENDANCE))
+    maya = Engagement.objects.get(episode__client__external_id="C1")
+    assert maya.last_contact_at == datetime(2026, 3, 5, 23, 0, tzinfo=UTC)
+    corrected = ATTENDANCE.replace("C1,EVE,2026-03-05,late", "C1,EVE,2026-03-05,missed")
+    report = run(loaded, "attendance", write(tmp_path, "b.csv", corrected))
+    assert report.updated == 1
+    maya.refresh_from_db()
+    # Back to the contact before it (3 March), as a roll call correction would.
+    assert maya.last_contact_at == datetime(2026, 3, 3, 23, 0, tzinfo=UTC)
+    assert maya.scanned_until is None
+
+
+def test_the_same_person_and_session_twice_keeps_the_later_line(loaded, tmp_path):
+    text = "client,group,date,status\nC1,EVE,2026-03-03,missed\nC1,EVE,2026-03-03,attended\n"
+    report = run(loaded, "attendance", write(tmp_path, "d.csv", text))
+    assert report.created == 1 and Attendance.objects.get().status == "attended"
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (2, "Line 3 is for the same person and session; that later line was used.")
+    ]

@@ -77,7 +77,8 @@ def recheck(contacts: dict[int, datetime | None], taken_back: set[int], at: date
         f"AND NOT ({table}.scanned_until IS NULL AND {table}.first_missed_at IS NULL "
         f"AND {table}.missed_count = 0 AND {table}.claim_token IS NULL "
         f"AND {table}.next_check_at <= %s "
-        f"AND (v.c IS NULL OR {table}.{last} >= v.c))"
+        # (NOT NULL is NULL: the last contact's NULL case is spelled out.)
+        f"AND (v.c IS NULL OR ({table}.{last} IS NOT NULL AND {table}.{last} >= v.c)))"
     )
     with connection.cursor() as cursor:
         when = at if connection.vendor == "postgresql" else encode(at)
