@@ -337,3 +337,8 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# -- Imports (docs/integration.md) ------------------------------------------
+# Where an uploaded CSV waits for its import task; web and worker processes
+# must share it. Each file is deleted as soon as it has been read.
+IMPORT_UPLOAD_DIR = Path(env_str("IMPORT_UPLOAD_DIR") or BASE_DIR / "var" / "imports")
