@@ -72,7 +72,7 @@ def test_each_suggestion_shows_the_reason_behind_it(world):
         (PlanStep.OTHER_TIME, [Reason.CHILDCARE]),
     ]
     assert suggestions[0].because_reason == Reason.TRANSPORTATION
-    assert suggestions[1].because == "because: getting there"
+    assert suggestions[1].because == "because: “Getting there”"
     assert suggestions[1].label == "Another site"
 
 

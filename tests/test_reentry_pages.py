@@ -301,7 +301,7 @@ def test_suggestions_say_because_and_the_iop_note_is_plain(client, world):
     with travel(world.at(3, 2, 12)):
         http = staff(client, world)
         shown = text(page(http, "staff:plan", request))
-    assert "because: getting there" in shown
+    assert "because: “Getting there”" in shown
     assert "One group a week to start" in shown
     assert "9 or more hours a week for adults" in shown
     assert "the same episode, with all its history" in shown

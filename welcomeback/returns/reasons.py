@@ -76,9 +76,9 @@ class Suggestion:
 
     @property
     def because(self) -> str:
-        """E.g. "because: getting there"."""
+        """E.g. "because: “Getting there”" — the reasons as the person would say them."""
         names = dict(Reason.choices)
-        said = ", ".join(str(names.get(r, r)).lower() for r in self.because_reasons)
+        said = ", ".join(f"“{names.get(r, r)}”" for r in self.because_reasons)
         return _("because: %(reasons)s") % {"reasons": said}
 
 
