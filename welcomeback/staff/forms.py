@@ -167,8 +167,19 @@ class ContactLogForm(forms.Form):
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
 
 
+# The outcomes (declined, referred, unreachable), the plan and the return
+# each have their own step, which does what they mean (one door-open
+# message, check-ins, resuming the episode); this menu only moves between
+# the stages before them.
+STAGES = [RequestStatus.NEW, RequestStatus.CONTACTED, RequestStatus.REASSESSMENT_BOOKED]
+
+
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Where things stand"), choices=RequestStatus.choices)
+    status = forms.ChoiceField(
+        label=_("Where things stand"),
+        choices=[(stage.value, stage.label) for stage in STAGES],
+        help_text=_("Agreeing a plan, and closing a request, have their own steps above."),
+    )
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
 
 
