@@ -99,12 +99,6 @@ STAFF = {
         },
     ),
     "staff:request": Route("manage_requests", "request"),
-    "staff:request_contact": Route(
-        "manage_requests",
-        "request",
-        get=False,
-        post=lambda s: {"method": "call", "result": "no_answer"},
-    ),
     "staff:request_status": Route(
         "manage_requests", "request", get=False, post=lambda s: {"status": "contacted"}
     ),

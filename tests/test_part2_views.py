@@ -56,7 +56,7 @@ def test_without_consent_staff_may_listen_but_not_confirm_and_a_call_through_the
     assert "No consent on file:" in text
     assert "you may listen, but do not confirm that Ana Alderton is in care" in text
     response = http.post(
-        reverse("staff:request_contact", args=[own.proxy_request.pk]),
+        reverse("staff:request_attempt", args=[own.proxy_request.pk]),
         {"method": "proxy", "result": "reached"},
     )
     assert response.status_code == 400
@@ -77,7 +77,7 @@ def test_with_consent_staff_see_what_they_may_say_and_the_call_is_a_logged_discl
     assert "You may talk with Alex Rivera (sister) about:" in text
     assert "appointments and attendance" in text and "until" in text
     response = http.post(
-        reverse("staff:request_contact", args=[own.proxy_request.pk]),
+        reverse("staff:request_attempt", args=[own.proxy_request.pk]),
         {"method": "proxy", "result": "reached"},
     )
     assert response.status_code == 302
@@ -88,7 +88,7 @@ def test_with_consent_staff_see_what_they_may_say_and_the_call_is_a_logged_discl
     revoke_recipient(consent.recipients.get(), by=None)
     assert "No consent on file:" in page(http, "staff:request", own.proxy_request.pk)
     again = http.post(
-        reverse("staff:request_contact", args=[own.proxy_request.pk]),
+        reverse("staff:request_attempt", args=[own.proxy_request.pk]),
         {"method": "proxy", "result": "reached"},
     )
     assert again.status_code == 400 and Disclosure.objects.count() == 1

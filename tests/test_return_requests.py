@@ -262,7 +262,7 @@ def test_staff_log_a_walk_in_and_work_the_request(staff, program):
     assert request.channel == "walk_in" and request.phone == "+12125550188"
     staff.post(reverse("staff:request_take", args=[request.pk]))
     staff.post(
-        reverse("staff:request_contact", args=[request.pk]),
+        reverse("staff:request_attempt", args=[request.pk]),
         {"method": "in_person", "result": "reached", "note": "Talked at the desk"},
     )
     staff.post(

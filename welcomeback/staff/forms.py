@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from welcomeback.care.models import AttendanceStatus, Client, DischargeReason, Program
 from welcomeback.lib.phones import to_e164
-from welcomeback.returns.models import ContactMethod, ContactResult, RequestChannel, RequestStatus
+from welcomeback.returns.models import RequestChannel, RequestStatus
 
 MARK_CHOICES = [
     (AttendanceStatus.ATTENDED, _("Here")),
@@ -159,12 +159,6 @@ class OptOutForm(ConsentForm):
 
 class TaskDoneForm(forms.Form):
     outcome = forms.CharField(label=_("What happened"), max_length=300, required=False)
-
-
-class ContactLogForm(forms.Form):
-    method = forms.ChoiceField(label=_("How"), choices=ContactMethod.choices)
-    result = forms.ChoiceField(label=_("What happened"), choices=ContactResult.choices)
-    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
 
 
 # The outcomes (declined, referred, unreachable), the plan and the return

@@ -12,10 +12,10 @@ from welcomeback.accounts import audit
 from welcomeback.disclosures.consents import may_speak_with, proxy_of
 from welcomeback.disclosures.disclose import DisclosureRefused, disclose
 from welcomeback.disclosures.models import InfoKind, Purpose
-from welcomeback.returns.models import ContactMethod, ReturnRequest
-from welcomeback.returns.requests import assign, change_status, log_contact, open_request
+from welcomeback.returns.models import ReturnRequest
+from welcomeback.returns.requests import assign, change_status, open_request
 from welcomeback.staff import access
-from welcomeback.staff.forms import ContactLogForm, NewRequestForm, StatusForm
+from welcomeback.staff.forms import NewRequestForm, StatusForm
 from welcomeback.staff.views import chosen_program
 
 
@@ -65,41 +65,13 @@ def render_request(request, return_request, contact_form=None, status_form=None,
             "now": timezone.now(),
             "attempts": return_request.attempts.select_related("by"),
             "events": return_request.events.select_related("by"),
-            "contact_form": contact_form or ContactLogForm(),
+            "contact_form": contact_form,
             "status_form": status_form or StatusForm(initial={"status": return_request.status}),
             # 42 CFR 2.13(c): may staff say anything to the trusted person?
             "speak": may_speak_with(return_request),
         },
         status=status,
     )
-
-
-@login_required
-@require_POST
-def request_contact(request, pk):
-    return_request = get_request(request, pk)
-    form = ContactLogForm(request.POST)
-    if not form.is_valid():
-        return render_request(request, return_request, contact_form=form, status=400)
-    if form.cleaned_data["method"] == ContactMethod.PROXY and not through_proxy(
-        request, return_request, form.cleaned_data["result"]
-    ):
-        form.add_error(
-            "method",
-            _(
-                "No consent names them: you may listen, but don't confirm "
-                "anything to them. Try another way to reach the person."
-            ),
-        )
-        return render_request(request, return_request, contact_form=form, status=400)
-    log_contact(
-        return_request,
-        form.cleaned_data["method"],
-        form.cleaned_data["result"],
-        by=request.user,
-        note=form.cleaned_data["note"],
-    )
-    return redirect("staff:request", pk=return_request.pk)
 
 
 @login_required

@@ -18,7 +18,6 @@ urlpatterns = [
     path("tasks/<int:pk>/done/", outreach_views.task_done, name="task_done"),
     path("requests/new/", requests_views.request_new, name="request_new"),
     path("requests/<int:pk>/", requests_views.request_detail, name="request"),
-    path("requests/<int:pk>/contact/", requests_views.request_contact, name="request_contact"),
     path("requests/<int:pk>/status/", requests_views.request_status, name="request_status"),
     path("requests/<int:pk>/take/", requests_views.request_take, name="request_take"),
     path("team/", team_views.team, name="team"),
