@@ -48,6 +48,12 @@ def _through(name: str, client_from: str = "client_id"):
     return ids
 
 
+def _request_or_episode(instance):
+    """Whose record: through the episode when there is one, else the request."""
+    name = "episode" if getattr(instance, "episode_id", None) else "request"
+    return _through(name)(instance)
+
+
 # The client-record models, and how each one finds whose record it is.
 TRACKED = {
     "care.Client": _client,
@@ -59,6 +65,27 @@ TRACKED = {
     "outreach.InboundMessage": _own,
     "returns.ReturnRequest": _own,
     "worklist.Task": _own,
+    # The re-entry record: each row names its request and/or episode.
+    "care.EpisodeStatusChange": _through("episode"),
+    "care.LevelOfCareChange": _through("episode"),
+    "care.Milestone": _through("episode"),
+    "returns.RequestEvent": _through("request"),
+    "returns.ContactAttempt": _through("request"),
+    "returns.Assessment": _request_or_episode,
+    "returns.ReentryPlan": _request_or_episode,
+    "outreach.ContactPoint": _own,
+}
+
+# Rows of a person's record written another way, each audited where it is
+# written (tests/test_audit_coverage.py keeps this list and TRACKED together
+# equal to the record models of accounts.permissions).
+AUDITED_ELSEWHERE = {
+    "disclosures.Part2Consent": "consents.py records each consent and revocation",
+    "disclosures.Disclosure": "disclose.py records each disclosure (audit.disclosed)",
+    "disclosures.BreakGlass": "breakglass.py records each grant (audit.break_glass)",
+    "engagement.Engagement": "the sweep's own bookkeeping, by set-based SQL (docs/security.md)",
+    "outreach.CadenceState": "the cadence planner's bookkeeping; each message it makes is audited",
+    "outreach.StepOutcome": "the cadence planner's bookkeeping; each message it makes is audited",
 }
 
 
