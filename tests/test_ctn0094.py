@@ -19,6 +19,9 @@ pytestmark = [
     pytest.mark.skipif(not FOLDER.is_dir(), reason="../shared/data/ctn0094 is not here"),
 ]
 PEOPLE = 12
+# A few people whose records hold a real drift (two of them flagged by the
+# trial), and one who kept coming.
+DRIFTED = ["2", "139", "172", "191", "193", "729"]
 ANCHOR = date(2020, 1, 6)
 
 
@@ -73,38 +76,46 @@ def test_the_presets_import_the_trial_files_as_people_visits_and_dosing(program,
 
 
 def test_a_replayed_slice_reaches_the_statuses_its_gaps_imply(program):
-    outcome = ctn0094.replay(program, people=PEOPLE, folder=FOLDER)
-    assert outcome.people == PEOPLE
-    assert sum(outcome.reached.values()) == PEOPLE == sum(outcome.final.values())
-    assert sum(outcome.confusion.values()) == PEOPLE
+    outcome = ctn0094.replay(program, who=DRIFTED, folder=FOLDER)
+    assert outcome.people == len(DRIFTED)
+    assert sum(outcome.reached.values()) == len(DRIFTED) == sum(outcome.final.values())
+    assert sum(outcome.confusion.values()) == len(DRIFTED)
     # Each time someone became disengaged, their raw records show no dose
-    # and no visit in the 14 days before: checked against the files.
-    contacts = contact_days(FOLDER, set(ctn0094.treated_people(FOLDER, PEOPLE)))
+    # and no visit in the 14 days before, and a planned visit missed in
+    # between: checked against the files themselves.
+    contacts, missed = contact_days(FOLDER, set(DRIFTED))
     changes = StatusChange.objects.filter(to_status=Status.DISENGAGED).select_related(
         "engagement__episode__client"
     )
-    assert changes, "a dozen real people include someone who drifted away"
+    drifted = {c.engagement.episode.client.external_id for c in changes}
+    assert {"139", "172", "191", "193", "729"} <= drifted
+    assert "2" not in drifted
     for change in changes:
         person = change.engagement.episode.client.external_id
         day = (change.at.astimezone(program.zone).date() - ANCHOR).days
         last = max([d for d in contacts[person] if d <= day], default=0)
         assert day - last >= 14, (person, day, last)
-    assert outcome.reached[Status.DISENGAGED] + outcome.reached[Status.INTERRUPTED] + (
-        outcome.reached[Status.INACTIVE]
-    ) == len({c.engagement_id for c in changes})
+        assert any(last < m <= day for m in missed[person]), (person, day, last)
+    assert outcome.confusion[(True, True)] == 2  # 193 and 729: the trial flagged them too
     table = ctn0094.report_markdown(outcome)
-    assert "| flagged `is_missing_14_consecutive` |" in table
+    assert "| flagged `is_missing_14_consecutive` | 2 | 0 |" in table
 
 
-def contact_days(folder, who) -> dict[str, set[int]]:
-    """Per person, the study days with a dose or an attended visit."""
+def contact_days(folder, who) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """Per person, the study days with a dose or an attended visit, and the
+    days of planned visits missed."""
     days: dict[str, set[int]] = {person: set() for person in who}
+    missed: dict[str, set[int]] = {person: set() for person in who}
     with open(folder / "ctn0094_treatment.csv", newline="") as stream:
         for row in csv.DictReader(stream):
             if row["who"] in who:
                 days[row["who"]].add(int(float(row["when"])))
     with open(folder / "ctn0094_visit.csv", newline="") as stream:
         for row in csv.DictReader(stream):
-            if row["who"] in who and row["when"] and row["what"] in ("visit", "final"):
-                days[row["who"]].add(int(float(row["when"])))
-    return days
+            if row["who"] in who and row["when"]:
+                day = int(float(row["when"]))
+                if row["what"] in ("visit", "final"):
+                    days[row["who"]].add(day)
+                elif row["what"] in ("MISSING", "no visit"):
+                    missed[row["who"]].add(day)
+    return days, missed

@@ -109,14 +109,16 @@ def replay(
     people: int | None = None,
     folder: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    who: list[str] | None = None,
 ) -> Outcome:
-    """Import the first ``people`` treated people (all by default) into
-    ``program`` and replay their attendance day by day through the sweep."""
+    """Import the first ``people`` treated people (all by default), or those
+    named in ``who``, into ``program`` and replay their attendance day by
+    day through the sweep."""
     folder = folder or data_dir()
     main, visits = presets.load("ctn0094"), presets.load("ctn0094-visits")
     anchor = main.anchor
     zone = program.zone
-    who = treated_people(folder, people)
+    who = who or treated_people(folder, people)
     outcome = Outcome(people=len(who))
     at_day0 = local_start_to_utc(anchor, time(0), zone)
     with tempfile.TemporaryDirectory() as tmp:
