@@ -516,7 +516,8 @@ def test_a_resumed_episode_starts_its_drift_clock_again(world):
     sweep_at(resumed)
     row = engagement_of(world.episode)
     # The sessions while on hold are not misses; the clock runs from the return.
-    assert row.status == Status.ENGAGED
+    # Not engaged again before they attend: the status from before stays.
+    assert row.status == Status.MISSED
     assert (row.missed_count, row.first_missed_at) == (0, None)
     assert row.started_at == resumed
     tuesday = world.evening(3, 17)
@@ -527,7 +528,7 @@ def test_a_resumed_episode_starts_its_drift_clock_again(world):
     assert engagement_of(world.episode).status == Status.LAPSING
 
 
-def test_a_resumed_episode_is_engaged_since_it_resumed(world):
+def test_a_resumed_episode_is_engaged_again_when_they_attend(world):
     maya_attends_the_first_tuesday(world)
     sweep_at(world.missed_at(world.evening(2, 5)))
     with travel(world.at(2, 6, 9)):
@@ -537,12 +538,19 @@ def test_a_resumed_episode_is_engaged_since_it_resumed(world):
         change_episode_status(world.episode, EpisodeStatus.ACTIVE)
 
     sweep_at(resumed)
+    assert engagement_of(world.episode).status == Status.MISSED
+    tuesday = world.evening(3, 17)
+    roll_call(tuesday, world.maya, ATTENDED, world.at(3, 17, 18, 5))
+    sweep_at(world.at(3, 17, 18, 5))
 
     row = engagement_of(world.episode)
-    assert row.status == Status.ENGAGED
-    assert row.since == resumed
+    assert (row.status, row.since, row.returning_since) == (
+        Status.ENGAGED,
+        tuesday.starts_at,
+        None,
+    )
     seq, from_status, to_status, at = history(world.episode)[-1]
-    assert (from_status, to_status, at) == (Status.MISSED, Status.ENGAGED, resumed)
+    assert (from_status, to_status, at) == (Status.MISSED, Status.ENGAGED, tuesday.starts_at)
 
 
 # -- one bad row ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ the number of clients (a test asserts it)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
 
 from welcomeback.care.models import EpisodeStatus
 from welcomeback.engagement.models import Engagement, Status
@@ -29,7 +29,15 @@ class Section:
 
 
 def drifting(program_ids=None):
-    rows = Engagement.objects.filter(episode__status=EpisodeStatus.ACTIVE, status__in=BOARD_ORDER)
+    """Active episodes whose status is drift. Someone whose episode was just
+    resumed keeps their old status until they attend (sweep.evaluate), but
+    that status is about before the return: they are left out until
+    something happens after it (a miss lists them again, from that miss)."""
+    rows = Engagement.objects.filter(
+        Q(returning_since__isnull=True) | Q(since__gte=F("returning_since")),
+        episode__status=EpisodeStatus.ACTIVE,
+        status__in=BOARD_ORDER,
+    )
     if program_ids is not None:
         rows = rows.filter(program_id__in=program_ids)
     return rows

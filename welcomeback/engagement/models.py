@@ -33,6 +33,11 @@ class Engagement(models.Model):
     last_contact_at = models.DateTimeField(null=True, blank=True)
     # Start of the drift clock when the person has not attended yet.
     started_at = models.DateTimeField(default=timezone.now)
+    # Set when an episode that was on hold (or finished) is resumed: until
+    # the person attends a session again, the sweep never calls them
+    # "engaged" just because nothing was missed since the resume; the first
+    # attended (or late) session clears it. NULL for everyone else.
+    returning_since = models.DateTimeField(null=True, blank=True)
     # Expected sessions that started up to here have been looked at.
     scanned_until = models.DateTimeField(null=True, blank=True)
     first_missed_at = models.DateTimeField(null=True, blank=True)

@@ -152,3 +152,11 @@ def reason_text(
     else:
         missed = _("Missed %(shown)s") % {"shown": shown}
     return f"{missed}; {contact}"
+
+
+def came_back_text(now: datetime, last_contact_at: datetime, words: Words = TRANSLATED) -> str:
+    """The reason for "engaged" again after a resumed episode: the first
+    session they attended since the return."""
+    return words.gettext("Came back and attended %(when)s") % {
+        "when": days_ago(now, last_contact_at, words)
+    }

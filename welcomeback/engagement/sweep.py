@@ -38,7 +38,7 @@ from welcomeback.care.models import (
     SessionStatus,
 )
 from welcomeback.engagement import policy
-from welcomeback.engagement.models import Engagement, StatusChange
+from welcomeback.engagement.models import Engagement, Status, StatusChange
 from welcomeback.engagement.signals import statuses_changed
 from welcomeback.lib.bulk import insert_rows, update_from_values
 
@@ -75,6 +75,7 @@ WRITTEN_FIELDS = [
     "recent_missed",
     "next_check_at",
     "checked_at",
+    "returning_since",
     "seq",
     "claim_token",
     "claimed_until",
@@ -400,7 +401,12 @@ def evaluate(row: Row, sessions: list[ExpectedSession], now: datetime):
     anchor = drift_anchor(row)
     thresholds = policy.Thresholds.of(program)
     status, crossed = policy.status_at(now, anchor, row.first_missed_at, thresholds)
-    row.reason = reason(row, now)
+    status, came_back, new_stay = after_return(row, status)
+    row.reason = (
+        policy.came_back_text(now, row.last_contact_at, policy.SOURCE)
+        if came_back
+        else reason(row, now)
+    )
     candidates = [
         moment
         for moment in (
@@ -411,7 +417,7 @@ def evaluate(row: Row, sessions: list[ExpectedSession], now: datetime):
     ]
     row.next_check_at = min(candidates) if candidates else now + IDLE_RECHECK
     row.checked_at = now
-    if status == row.status:
+    if status == row.status and not new_stay:
         return None
     change = Transition(
         engagement_id=row.pk,
@@ -428,6 +434,25 @@ def evaluate(row: Row, sessions: list[ExpectedSession], now: datetime):
     row.status = status
     row.since = change.at
     return change
+
+
+def after_return(row: Row, status: str) -> tuple[str, bool, bool]:
+    """The status for someone whose episode was resumed (``returning_since``),
+    whether they just came back, and whether a kept status starts anew.
+
+    Nothing missed since the resume is not yet being engaged again: they
+    keep the status they had until they attend. The first attended (or
+    late) session since clears ``returning_since``."""
+    if row.returning_since is None:
+        return status, False, False
+    if row.last_contact_at is not None and row.last_contact_at >= row.returning_since:
+        row.returning_since = None
+        return status, status == Status.ENGAGED and row.status != Status.ENGAGED, False
+    if status == Status.ENGAGED:
+        return row.status, False, False
+    # A session missed since the resume: even in the status they kept from
+    # before (say "missed"), it is a new stay, from that miss.
+    return status, False, row.since < row.returning_since
 
 
 def reason(row: Row, now: datetime) -> str:
