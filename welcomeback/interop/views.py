@@ -8,12 +8,13 @@ ImportRun row every second with htmx until it is over.
 import csv
 import uuid
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from welcomeback.accounts import audit
-from welcomeback.accounts.permissions import can, programs_for
+from welcomeback.accounts.permissions import can, programs_for, refuse
 from welcomeback.interop.forms import UploadForm
 from welcomeback.interop.importer import ERROR_HEADER
 from welcomeback.interop.models import ImportRun
@@ -23,8 +24,6 @@ PROBLEMS_SHOWN = 100
 
 
 def importable_programs(request):
-    if not request.user.is_authenticated:
-        raise PermissionDenied
     programs = programs_for(request.user, "import_data")
     if not programs.exists():
         raise PermissionDenied
@@ -34,10 +33,11 @@ def importable_programs(request):
 def get_run(request, pk: int) -> ImportRun:
     run = get_object_or_404(ImportRun.objects.select_related("program"), pk=pk)
     if not can(request.user, "import_data", run.program_id):
-        raise Http404
+        refuse(request, "interop.importrun", pk, "import_data")  # an audited 404
     return run
 
 
+@login_required
 def upload(request):
     programs = importable_programs(request)
     form = UploadForm(request.POST or None, request.FILES or None, programs=programs)
@@ -78,6 +78,7 @@ def start(request, form: UploadForm) -> ImportRun:
     return run
 
 
+@login_required
 def run_page(request, pk: int):
     run = get_run(request, pk)
     template = "interop/_progress.html" if request.htmx else "interop/run.html"
@@ -85,6 +86,7 @@ def run_page(request, pk: int):
     return render(request, template, {"run": run, "problems": problems, "shown": PROBLEMS_SHOWN})
 
 
+@login_required
 def errors_csv(request, pk: int):
     run = get_run(request, pk)
     audit.record("download", request=request, obj=run, program_id=run.program_id)
