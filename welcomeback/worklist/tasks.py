@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from welcomeback.accounts import audit
 from welcomeback.worklist.models import Task, TaskStatus
 
 
@@ -38,4 +39,7 @@ def close_task(task: Task, by=None, outcome: str = "", status=TaskStatus.DONE) -
         status=status, closed=timezone.now(), closed_by=by, outcome=outcome[:300]
     )
     task.refresh_from_db()
+    if closed:
+        # A conditional update: the model's signals cannot see it.
+        audit.changed(task, ["status", "closed", "closed_by", "outcome"], user=by)
     return closed == 1
