@@ -50,6 +50,8 @@ ES = {
     "Revoke only when the person has asked for it. It takes effect at once.": (
         "Revoque solo cuando la persona lo haya pedido. Tiene efecto de inmediato."
     ),
+    "Relationship or role": "Relación o función",
+    "A person or an organization": "Una persona o una organización",
     "Disclosures, newest first": "Información compartida, lo más reciente primero",
 }
 

@@ -110,6 +110,8 @@ def back_on_their_page(page, person):
 def error_links_reach_their_fields(page):
     summary = page.locator(".error-summary")
     assert summary.is_visible()
+    # Focus starts on the summary, so a screen reader hears it first.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     links = summary.locator("a")
     assert links.count() >= 1
     for index in range(links.count()):
@@ -163,6 +165,9 @@ def test_part2_pages_in_a_browser(browser, live_server, scene, width, language):
     assert page.locator("[name=r1_name]").input_value() == "Jordan Lee"
     assert page.locator("[name=r1_email]").input_value() == "not-an-email"
     assert page.locator("[name=r2_name]").input_value() == "Sam Ortiz"
+    if language == "en":
+        recipient = page.get_by_role("group", name="Recipient 1")
+        assert recipient.get_by_label("Name", exact=True).input_value() == "Jordan Lee"
     assert page.locator("[name=r1_email]").get_attribute("aria-invalid") == "true"
     looks_right(page, f"part2-consent-errors-{tag}", problems)
 
@@ -186,6 +191,9 @@ def test_part2_pages_in_a_browser(browser, live_server, scene, width, language):
     page.locator("form.emergency-form button[type=submit]").click()
     page.wait_for_load_state()
     error_links_reach_their_fields(page)
+    # The emergency's error page must not claim there is no consent on file.
+    on_file = page.locator("#consent-on-file")
+    assert on_file.count() == 0 or on_file.text_content().strip().endswith(("yes", "sí"))
     looks_right(page, f"part2-emergency-errors-{tag}", problems)
     page.locator("[name=recipient_name]").fill("Dr. Lee Park")
     page.locator("[name=affiliation]").fill(LONG_AFFILIATION)
