@@ -81,7 +81,11 @@ def logs(capfd):
     loggers = [logging.getLogger(name) for name in logging.root.manager.loggerDict]
     levels = {lg: lg.level for lg in loggers}
     for lg in loggers:
-        if lg.level > logging.DEBUG and not lg.name.startswith("django.db"):
+        # Two loggers are pinned above DEBUG by settings.LOGGING, whatever
+        # LOG_LEVEL says (test_debug_logging_is_pinned_where_it_would_leak):
+        # SQL with its parameters, and missing template variables with the
+        # whole template context.
+        if lg.level > logging.DEBUG and not lg.name.startswith(("django.db", "django.template")):
             lg.setLevel(logging.DEBUG)
     yield handler
     root.removeHandler(handler)
@@ -268,3 +272,12 @@ def test_no_flow_writes_a_name_a_number_an_email_or_message_text(
     assert leaks == [], f"PHI in logs or output: {leaks}\n" + "\n".join(
         line for line in written.splitlines() if any(s.lower() in line.lower() for s in leaks)
     )
+
+
+def test_debug_logging_is_pinned_where_it_would_leak():
+    from django.conf import settings
+
+    pinned = settings.LOGGING["loggers"]
+    assert logging.getLevelName(pinned["django.db.backends"]["level"]) > logging.DEBUG
+    assert logging.getLevelName(pinned["django.template"]["level"]) > logging.DEBUG
+    assert logging.getLogger("django.template").getEffectiveLevel() > logging.DEBUG

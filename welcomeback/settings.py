@@ -190,7 +190,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # At DEBUG, a missing template variable is logged with the whole
+        # template context: a person's record. Never, whatever LOG_LEVEL says.
+        "django.template": {"level": "INFO"},
+    },
 }
 
 # How often the looping sweep wakes up to look for due rows.
