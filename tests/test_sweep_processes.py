@@ -4,6 +4,7 @@ with the same results as one process; where it cannot fork (in-memory
 SQLite, inside a transaction) it sweeps alone."""
 
 import os
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -112,3 +113,28 @@ def test_the_command_takes_a_number_of_processes(monkeypatch):
     assert seen == [3, sweep.default_processes()]
     assert sweep.default_processes() == (2 if connection.vendor == "postgresql" else 1)
     assert now
+
+
+@pytest.mark.django_db
+def test_a_sweep_that_loses_a_claim_race_goes_on_with_the_rows_still_free(monkeypatch):
+    """Two sweeps read the same oldest due rows; the one whose claim comes
+    back empty must look again, not end its pass (it would leave the rest of
+    the pass to the other process, and two processes would be no faster)."""
+    now = many_drifting_people(30)
+    other = uuid.uuid4()
+    find_due = sweep.find_due
+    raced = []
+
+    def racing(at, batch_size):
+        ids = find_due(at, batch_size)
+        if not raced:  # another sweep claims these very rows first
+            raced.append(sweep.claim(ids, at, other))
+        return ids
+
+    monkeypatch.setattr(sweep, "find_due", racing)
+
+    result = sweep.run_once(now, batch_size=10)
+
+    assert len(raced[0]) == 10
+    assert result.checked == 20  # all that the other sweep did not take
+    assert Engagement.objects.filter(claim_token=other).count() == 10

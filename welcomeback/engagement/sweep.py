@@ -197,16 +197,19 @@ def due_rows(now: datetime):
 
 
 def claim_batch(now: datetime, token: uuid.UUID, batch_size: int) -> list[SweepRow]:
-    """Claim up to ``batch_size`` due rows for ``token`` and return them."""
-    due_ids = find_due(now, batch_size)
-    if not due_ids:
-        return []
-    with fast_timestamps():
-        rows = claim(due_ids, now, token)
-    # An empty list when another sweep took them all first.
-    attach_programs(rows)
-    in_utc(rows)
-    return rows
+    """Claim up to ``batch_size`` due rows for ``token`` and return them;
+    an empty list only when nothing is left due for this pass."""
+    while due_ids := find_due(now, batch_size):
+        with fast_timestamps():
+            rows = claim(due_ids, now, token)
+        if rows:
+            attach_programs(rows)
+            in_utc(rows)
+            return rows
+        # Another sweep (or a helper of this one) read the same due rows and
+        # claimed them first: they are no longer free, so the next look
+        # finds others. Stopping here would leave the rest to the others.
+    return []
 
 
 class SweepRow:
