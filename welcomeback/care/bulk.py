@@ -5,9 +5,10 @@ Validation and meaning are the same as ``record_attendance()``: a cancelled
 session is refused, an unknown mark is refused, a person nobody expected is
 kept as a drop-in, and recording a mark again updates the same row. What
 differs is the cost: a few queries per thousand marks instead of about five
-per mark. ``care`` imports no higher app, so this module sends no signal:
-it returns the episodes it touched, and the caller hands them to
-``welcomeback.engagement.rebuild.rescan()`` in the same transaction.
+per mark. It returns the episodes it touched, and the caller hands them to
+``welcomeback.engagement.rebuild.rescan()`` in the same transaction; for
+the floors above that react to a person coming back (returns), it sends one
+``attendance_recorded_in_bulk`` signal with the people who attended.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from welcomeback.care.attendance import ACTIVE_FIRST, CancelledSessionError
 from welcomeback.care.models import (
+    CONTACT_STATUSES,
     Attendance,
     AttendanceSource,
     AttendanceStatus,
@@ -29,6 +31,7 @@ from welcomeback.care.models import (
     Expectation,
     Session,
 )
+from welcomeback.care.signals import attendance_recorded_in_bulk
 
 # Keeps each IN (...) list and each INSERT well under SQLite's limit on
 # bound parameters, whatever the size of the import.
@@ -87,6 +90,11 @@ def record_attendance_many(
                 unique_fields=["session", "client"],
                 update_fields=WRITTEN_FIELDS,
             )
+        contacts = {
+            (m.client_id, m.session.program_id) for m in marks if m.status in CONTACT_STATUSES
+        }
+        if contacts:
+            attendance_recorded_in_bulk.send(sender=Attendance, pairs=contacts)
     return {row.episode_id for row in rows if row.episode_id is not None}
 
 

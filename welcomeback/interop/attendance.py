@@ -34,6 +34,7 @@ from welcomeback.care.models import (
     SessionStatus,
 )
 from welcomeback.care.schedule import local_start_to_utc
+from welcomeback.care.signals import attendance_recorded_in_bulk
 from welcomeback.interop.apply import (
     AppointmentBook,
     Result,
@@ -166,7 +167,19 @@ class AttendanceWriter:
                 if attempt:
                     raise
         result.add(outcome)
+        self.announce_contacts(marks)
         return result
+
+    def announce_contacts(self, marks) -> None:
+        """Whoever came is told to the floors that care (a return request
+        closes when the person attends), once per chunk."""
+        contacts = {
+            (client_pk, self.program.pk)
+            for (_session, client_pk), (row, _episode, _drop_in) in marks.items()
+            if row["status"] in CONTACT
+        }
+        if contacts:
+            attendance_recorded_in_bulk.send(sender=Attendance, pairs=contacts)
 
     # -- keys
 

@@ -3,11 +3,11 @@
 from django.dispatch import receiver
 
 from welcomeback.care.models import Attendance
-from welcomeback.care.signals import attendance_recorded
+from welcomeback.care.signals import attendance_recorded, attendance_recorded_in_bulk
 from welcomeback.outreach.models import Channel, InboundKind
 from welcomeback.outreach.replies import inbound_handled
 from welcomeback.returns.models import RequestChannel
-from welcomeback.returns.outcomes import returned_on_attendance
+from welcomeback.returns.outcomes import returned_after_bulk, returned_on_attendance
 from welcomeback.returns.requests import open_request
 
 KEYWORDS = {InboundKind.OPT_OUT, InboundKind.OPT_IN, InboundKind.HELP}
@@ -37,3 +37,9 @@ def request_from_inbound(sender, inbound, kind, program=None, **kwargs):
 def returned_when_they_attend(sender, attendance, **kwargs):
     """The first attended session after a request closes it as returned."""
     returned_on_attendance(attendance)
+
+
+@receiver(attendance_recorded_in_bulk, sender=Attendance)
+def returned_when_they_attend_in_bulk(sender, pairs, **kwargs):
+    """The same, for marks written many at once (CSV, FHIR, the API)."""
+    returned_after_bulk(pairs)

@@ -85,6 +85,35 @@ def returned_on_attendance(attendance) -> ReturnRequest | None:
     return mark_returned(request, attendance=attendance, now=attendance.recorded_at)
 
 
+def returned_after_bulk(pairs) -> list[ReturnRequest]:
+    """Marks written many at once: close each open request of these people
+    (``pairs`` of client and program ids) whose first attended session came
+    after it was made. One query when none of them has an open request."""
+    wanted = set(pairs)
+    client_ids = sorted({client_id for client_id, _program in wanted})
+    closed = []
+    for start in range(0, len(client_ids), 500):
+        candidates = ReturnRequest.objects.filter(
+            client_id__in=client_ids[start : start + 500], status__in=OPEN_STATUSES
+        ).order_by("created")
+        for request in candidates:
+            if (request.client_id, request.program_id) not in wanted:
+                continue
+            first = (
+                Attendance.objects.filter(
+                    client_id=request.client_id,
+                    session__program_id=request.program_id,
+                    session__ends_at__gte=request.created,
+                    status__in=CONTACT_STATUSES,
+                )
+                .order_by("session__starts_at")
+                .first()
+            )
+            if first is not None:
+                closed.append(mark_returned(request, attendance=first, now=first.recorded_at))
+    return closed
+
+
 def mark_declined(request: ReturnRequest, by=None, note: str = "", now=None) -> Message | None:
     """They'd rather not come back now. Send ONE door-open message (the
     shipped template passes the tone check; outreach's consent, hours and
