@@ -4,19 +4,16 @@ desktop, in English and Spanish, with axe-core finding nothing; and the
 safety screen filled in with clicks."""
 
 import os
-from base64 import b32decode
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 
 from tests.auth import grant
-from tests.browser import DESKTOP, PHONE, axe_violations, launch, screenshot
+from tests.browser import DESKTOP, PHONE, axe_violations, launch, screenshot, sign_in
 from tests.factories import ClientFactory, ProgramFactory, enrolled, group_meeting
 from welcomeback.care.attendance import record_attendance
 from welcomeback.care.models import AttendanceStatus, Session
@@ -87,25 +84,6 @@ def new_page(browser, live_server, viewport):
     return page
 
 
-def sign_in(page):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Username").fill("casey")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/two-factor/**")
-    if "/set-up/" in page.url:
-        secret = page.locator("code.secret").text_content().replace(" ", "")
-        key = b32decode(secret + "=" * (-len(secret) % 8))
-        page.get_by_label("6-digit code").fill(f"{totp(key):06d}")
-        page.get_by_role("button", name="Turn on").click()
-        page.get_by_role("link", name="I've saved my codes").click()
-    else:
-        device = TOTPDevice.objects.get(user__username="casey", confirmed=True)
-        page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
-        page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/staff/**")
-
-
 def set_language(page, language):
     page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
 
@@ -113,7 +91,7 @@ def set_language(page, language):
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_staff_reentry_pages_pass_axe_in_both_languages(browser, live_server, scene, width):
     page = new_page(browser, live_server, PHONE if width == "phone" else DESKTOP)
-    sign_in(page)
+    sign_in(page, "casey", PASSWORD)
     request = scene["request"]
     pages = {
         "request": reverse("staff:request", args=[request.pk]),
@@ -152,7 +130,7 @@ def test_the_persons_questionnaire_passes_axe_in_both_languages(browser, live_se
 
 def test_the_safety_screen_is_filled_in_with_clicks_and_the_plan_opens(browser, live_server, scene):
     page = new_page(browser, live_server, PHONE)
-    sign_in(page)
+    sign_in(page, "casey", PASSWORD)
     fresh = scene["fresh"]
     page.goto(page.base_url + reverse("staff:plan", args=[fresh.pk]))
     assert page.get_by_role("button", name="Agree the plan").count() == 0

@@ -2,19 +2,16 @@
 axe-core with zero violations, in English and Spanish."""
 
 import os
-from base64 import b32decode
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 
 from tests.auth import ALL_CLINICAL_ROLES as ALL_ROLES
 from tests.auth import grant
-from tests.browser import DESKTOP, PHONE, axe_violations, launch, screenshot
+from tests.browser import DESKTOP, PHONE, axe_violations, launch, screenshot, sign_in
 from tests.factories import ClientFactory, ProgramFactory, enrolled, group_meeting
 from welcomeback.care.attendance import record_attendance
 from welcomeback.care.models import AttendanceStatus, Session
@@ -99,33 +96,11 @@ def page(live_server):
         browser.close()
 
 
-def sign_in(page):
-    """Password, then the second step as a person does it: the first time,
-    type the key the page shows into an "app" (the TOTP function), confirm
-    with its code and move past the recovery codes; later, enter a code."""
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Username").fill("casey")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/two-factor/**")
-    if "/set-up/" in page.url:
-        secret = page.locator("code.secret").text_content().replace(" ", "")
-        key = b32decode(secret + "=" * (-len(secret) % 8))
-        page.get_by_label("6-digit code").fill(f"{totp(key):06d}")
-        page.get_by_role("button", name="Turn on").click()
-        page.get_by_role("link", name="I've saved my codes").click()
-    else:
-        device = TOTPDevice.objects.get(user__username="casey", confirmed=True)
-        page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
-        page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/staff/")
-
-
 def test_staff_pages_pass_axe_at_phone_width_in_both_languages(page, scene):
     page.goto(f"{page.base_url}/accounts/login/")
     assert axe_violations(page) == []
     screenshot(page, "staff-login-phone")
-    sign_in(page)
+    sign_in(page, "casey", PASSWORD)
     pages = {
         "today": "/staff/",
         "person": f"/staff/people/{scene['drifting'].pk}/",
@@ -151,7 +126,7 @@ def test_staff_pages_pass_axe_at_phone_width_in_both_languages(page, scene):
 
 
 def test_today_shows_the_drifting_person_and_links_to_their_story(page, scene):
-    sign_in(page)
+    sign_in(page, "casey", PASSWORD)
     page.set_viewport_size(DESKTOP)
     drifting = page.locator("section.board-section:not(.requests-section)")
     drifting.get_by_role("link", name="Rosa Delgado").first.click()
@@ -161,7 +136,7 @@ def test_today_shows_the_drifting_person_and_links_to_their_story(page, scene):
 
 
 def test_roll_call_can_be_marked_with_the_keyboard_alone(page, scene):
-    sign_in(page)
+    sign_in(page, "casey", PASSWORD)
     page.goto(f"{page.base_url}/staff/sessions/{scene['upcoming'].pk}/roll-call/")
     first_mark = page.get_by_role("radio", name="Here").first
     first_mark.focus()
@@ -172,7 +147,7 @@ def test_roll_call_can_be_marked_with_the_keyboard_alone(page, scene):
 
 
 def test_the_template_editor_shows_findings_as_staff_type(page, scene):
-    sign_in(page)
+    sign_in(page, "casey", PASSWORD)
     page.set_viewport_size(DESKTOP)
     page.goto(f"{page.base_url}/staff/templates/{scene['template'].pk}/")
     body = page.get_by_label("Message")

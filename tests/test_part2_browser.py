@@ -5,16 +5,14 @@ and what was typed kept), recording a disclosure, a medical emergency (2.51),
 revoking one recipient, and break-glass. No page may scroll sideways."""
 
 import os
-from base64 import b32decode
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
-from django_otp.oath import totp
 from playwright.sync_api import sync_playwright
 
 from tests.auth import grant
-from tests.browser import DESKTOP, PHONE, axe_violations, launch, screenshot
+from tests.browser import DESKTOP, PHONE, axe_violations, launch, screenshot, sign_in
 from tests.part2_helpers import ALEX, DANA, alex_consent
 from tests.roles_world import build_world
 from welcomeback.disclosures.disclose import disclose, record_emergency
@@ -60,20 +58,6 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
-
-
-def sign_in(page):
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Username").fill("casey")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/two-factor/set-up/**")
-    secret = page.locator("code.secret").text_content().replace(" ", "")
-    key = b32decode(secret + "=" * (-len(secret) % 8))
-    page.get_by_label("6-digit code").fill(f"{totp(key):06d}")
-    page.get_by_role("button", name="Turn on").click()
-    page.get_by_role("link", name="I've saved my codes").click()
-    page.wait_for_url("**/staff/**")
 
 
 def in_spanish(page):
@@ -130,7 +114,7 @@ def test_part2_pages_in_a_browser(browser, live_server, scene, width, language):
     page = browser.new_context(viewport=PHONE if width == "phone" else DESKTOP).new_page()
     page.set_default_timeout(10_000)
     page.base_url = live_server.url
-    sign_in(page)
+    sign_in(page, "casey", PASSWORD)
     person = own.client.pk
     tag = f"{width}-{language}"
     problems = []

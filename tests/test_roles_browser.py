@@ -2,15 +2,13 @@
 with axe-core, in English and Spanish; each role's menu as a person sees it."""
 
 import os
-from base64 import b32decode
 
 import pytest
 from django.contrib.auth.models import User
-from django_otp.oath import totp
 from playwright.sync_api import sync_playwright
 
 from tests.auth import grant
-from tests.browser import PHONE, axe_violations, launch, screenshot
+from tests.browser import PHONE, axe_violations, launch, screenshot, sign_in
 from tests.roles_world import build_world
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -28,20 +26,6 @@ def page(live_server):
         browser.close()
 
 
-def sign_in(page, username):
-    """Password, then setting up the second factor as a person does."""
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/two-factor/set-up/**")
-    secret = page.locator("code.secret").text_content().replace(" ", "")
-    key = b32decode(secret + "=" * (-len(secret) % 8))
-    page.get_by_label("6-digit code").fill(f"{totp(key):06d}")
-    page.get_by_role("button", name="Turn on").click()
-    page.get_by_role("link", name="I've saved my codes").click()
-
-
 def in_spanish(page):
     page.get_by_role("button", name="Español").click()
     page.wait_for_load_state()
@@ -50,7 +34,7 @@ def in_spanish(page):
 def test_the_team_page_passes_axe_in_both_languages(page):
     own, _other = build_world()
     grant(User.objects.create_user("ola", password=PASSWORD), own.program, "org_admin")
-    sign_in(page, "ola")
+    sign_in(page, "ola", PASSWORD)
     page.goto(f"{page.base_url}/staff/team/")
     assert page.get_by_role("heading", name="Team").is_visible()
     assert axe_violations(page) == []
@@ -67,7 +51,7 @@ def test_the_team_page_passes_axe_in_both_languages(page):
 def test_front_desk_sees_the_person_without_clinical_details(page):
     own, _other = build_world()
     grant(User.objects.create_user("frankie", password=PASSWORD), own.program, "front_desk")
-    sign_in(page, "frankie")
+    sign_in(page, "frankie", PASSWORD)
     page.goto(f"{page.base_url}/staff/people/{own.client.pk}/")
     nav = page.get_by_role("navigation", name="Staff")
     assert nav.get_by_role("link", name="Today").is_visible()
