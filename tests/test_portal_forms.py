@@ -193,14 +193,15 @@ def test_the_request_is_committed_before_the_confirmation(monkeypatch):
     program = ProgramFactory(phone="+12125550100", neutral_name="Riverbend")
     monkeypatch.setattr(intake, "wake", lambda: None)
     seen = {}
-    real_redirect = views.redirect
+    real_remember = views.remember
 
-    def checking_redirect(to):
+    def checking_answer(response, *args):
+        # Called on the answer that says "received", before it is sent.
         seen["in_transaction"] = connection.in_atomic_block
         seen["stored"] = Intake.objects.filter(program=program, phone=PHONE).exists()
-        return real_redirect(to)
+        return real_remember(response, *args)
 
-    monkeypatch.setattr(views, "redirect", checking_redirect)
+    monkeypatch.setattr(views, "remember", checking_answer)
     response = come_back(contact="212 555 0142")
     assert response.status_code == 302
     assert seen == {"in_transaction": False, "stored": True}
@@ -212,14 +213,14 @@ def test_the_request_is_committed_before_the_confirmation(monkeypatch):
 def test_a_crisis_is_opened_and_committed_before_the_confirmation(monkeypatch):
     ProgramFactory(phone="+12125550100", neutral_name="Riverbend")
     seen = {}
-    real_redirect = views.redirect
+    real_remember = views.remember
 
-    def checking_redirect(to):
+    def checking_answer(response, *args):
         seen["in_transaction"] = connection.in_atomic_block
         seen["crisis"] = list(ReturnRequest.objects.values_list("crisis", flat=True))
-        return real_redirect(to)
+        return real_remember(response, *args)
 
-    monkeypatch.setattr(views, "redirect", checking_redirect)
+    monkeypatch.setattr(views, "remember", checking_answer)
     response = come_back(contact=PHONE, message="I want to kill myself")
     assert response.status_code == 302
     assert seen == {"in_transaction": False, "crisis": [True]}

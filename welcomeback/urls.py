@@ -6,6 +6,10 @@ from django.views.generic import RedirectView
 from welcomeback.signin import views as signin_views
 
 urlpatterns = [
+    # The public side at the root: /, /come-back/, /for-someone/, /l/…
+    # (docs/public-pages.md). First, because the public forms must answer
+    # fastest; none of its paths overlaps another pattern's.
+    path("", include("welcomeback.portal.urls")),
     path("staff/", include("welcomeback.staff.urls")),
     path("", include("welcomeback.api.urls")),  # /api/, /staff/api-keys/, /staff/webhooks/
     path("staff/audit/", include("welcomeback.accounts.urls")),
@@ -24,6 +28,4 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    # The public side at the root: /, /come-back/, /for-someone/, /l/… (docs/public-pages.md)
-    path("", include("welcomeback.portal.urls")),
 ]

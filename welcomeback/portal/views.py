@@ -10,9 +10,13 @@ POST -> redirect -> GET, with nothing personal in any URL.
 
 import logging
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
+from django.core import signing
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
@@ -75,7 +79,7 @@ def come_back(request):
             return limited_page(request)
         data["language"] = data["language"] or short_language()
         due = accept(request, program, contact, data)
-        response = redirect("portal:come_back_thanks")
+        response = HttpResponseRedirect(thanks_url(get_script_prefix()))
         remember(response, due, "phone" if contact.phone else "email")
         return response
     status = 400 if form.errors else 200
@@ -126,14 +130,26 @@ def limited_page(request):
     return limited(request)
 
 
+@cache
+def thanks_url(script_prefix: str) -> str:
+    """Reversed once per process (and prefix), not on every form."""
+    return reverse("portal:come_back_thanks")
+
+
+@cache
+def answer_signer():
+    """The signer response.set_signed_cookie() would build on every call;
+    request.get_signed_cookie() reads what it signs."""
+    return signing.get_cookie_signer(salt=ANSWER + ANSWER)
+
+
 def remember(response, due: datetime, reach: str) -> None:
     """What the confirmation needs — by when, and "phone" or "email", never
     the number or the email — in a signed cookie that lasts an hour: no
     session row to write on the form's answer."""
-    response.set_signed_cookie(
+    response.set_cookie(
         ANSWER,
-        f"{due.isoformat()}|{reach}",
-        salt=ANSWER,
+        answer_signer().sign(f"{due.isoformat()}|{reach}"),
         max_age=ANSWER_SECONDS,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
