@@ -95,6 +95,20 @@ def test_the_worker_opens_each_request_as_it_was_sent(program):
     assert not Intake.objects.exists()
 
 
+def test_a_long_inbox_is_opened_in_short_tasks_that_follow_each_other(program, monkeypatch):
+    monkeypatch.setattr(intake, "TASK_BATCH", 2)
+    monkeypatch.setattr(intake, "wake", lambda: None)
+    for n in range(5):
+        send(contact=f"person{n}@example.org", ip=f"198.51.100.{n}")
+    next_drains = DBTaskResult.objects.filter(task_path="welcomeback.portal.intake.drain_inbox")
+    assert intake.drain_inbox.call() == 2
+    assert next_drains.count() == 1  # more wait: another short task
+    assert intake.drain_inbox.call() == 2
+    assert intake.drain_inbox.call() == 1
+    assert next_drains.count() == 2  # the last batch was not full: no more
+    assert ReturnRequest.objects.count() == 5 and not Intake.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_audit_trail_names_the_visitor_who_sent_it():
     ProgramFactory(phone="+12125550100", neutral_name="Riverbend")
@@ -176,6 +190,12 @@ def test_crisis_words_open_the_request_at_once_and_page_the_on_call_staff():
         "oncall@example.org",
     ]
     assert Message.objects.filter(purpose=Purpose.CRISIS_REPLY, to_address=PHONE).exists()
+    # Their sends go ahead of anything else a worker has waiting (a busy
+    # inbox, routine outreach): the worker takes the highest priority first.
+    sends = DBTaskResult.objects.filter(task_path="welcomeback.outreach.dispatch.deliver")
+    assert sorted(sends.values_list("priority", flat=True)) == [50, 50, 50]
+    drain = DBTaskResult.objects.filter(task_path="welcomeback.portal.intake.drain_inbox")
+    assert all(task.priority < 50 for task in drain)
     # The confirmation gives the crisis clock: minutes, not an hour.
     page = browser.get("/come-back/thanks/").content.decode()
     due = timezone.localtime(request.due_at, request.program.zone)

@@ -55,7 +55,13 @@ from django_tasks import task
 
 from welcomeback.accounts import audit
 from welcomeback.outreach.contact_points import kind_for_channel, mark_failing
-from welcomeback.outreach.models import AttemptOutcome, Message, MessageState, SendAttempt
+from welcomeback.outreach.models import (
+    AttemptOutcome,
+    Message,
+    MessageState,
+    Purpose,
+    SendAttempt,
+)
 from welcomeback.outreach.outbox import next_allowed_hour, paced
 from welcomeback.outreach.providers import (
     Accepted,
@@ -278,7 +284,10 @@ def _write_outcome(attempt, state, outcome, error, now, fields) -> str:
             _audit(attempt.message, state, fields)
         if moved and state == MessageState.QUEUED:
             not_before = fields["not_before"]
-            transaction.on_commit(lambda: _enqueue(attempt.message_id, not_before, now))
+            purpose = attempt.message.purpose
+            transaction.on_commit(
+                lambda: _enqueue(attempt.message_id, not_before, now, purpose=purpose)
+            )
     if not moved:
         logger.info(
             "dispatch: message %s had moved on; attempt %s recorded only",
@@ -398,15 +407,24 @@ def enqueue_message(message_id: int) -> None:
 
     Call it with ``transaction.on_commit`` after writing a queued message.
     """
-    not_before = Message.objects.filter(pk=message_id).values_list("not_before", flat=True).first()
-    _enqueue(message_id, not_before, timezone.now())
+    found = Message.objects.filter(pk=message_id).values_list("not_before", "purpose").first()
+    if found:
+        _enqueue(message_id, found[0], timezone.now(), purpose=found[1])
 
 
-def _enqueue(message_id: int, not_before: datetime | None, now: datetime) -> None:
+# A page to the on-call staff and the answer to a message in crisis go ahead
+# of everything else a worker has waiting (the return form's inbox, routine
+# outreach): workers take tasks by priority first.
+URGENT = {Purpose.STAFF_ALERT, Purpose.CRISIS_REPLY}
+URGENT_PRIORITY = 50
+
+
+def _enqueue(message_id: int, not_before: datetime | None, now: datetime, purpose="") -> None:
+    priority = URGENT_PRIORITY if purpose in URGENT else None
     if not_before is not None and not_before > now:
-        deliver.using(run_after=not_before).enqueue(message_id)
+        deliver.using(run_after=not_before, priority=priority).enqueue(message_id)
     else:
-        deliver.enqueue(message_id)
+        deliver.using(priority=priority).enqueue(message_id)
 
 
 def release_due(now: datetime | None = None) -> int:
