@@ -8,3 +8,7 @@ class EngagementConfig(AppConfig):
 
     def ready(self):
         from welcomeback.engagement import handlers  # noqa: F401  (connects signals)
+        from welcomeback.engagement.hooks import register_after_pass
+        from welcomeback.engagement.housekeeping import prune_task_results
+
+        register_after_pass(prune_task_results)
