@@ -173,6 +173,19 @@ class ReturnRequest(models.Model):
                 name="request_check_in",
                 condition=models.Q(check_in_at__isnull=False),
             ),
+            # returns.requests.open_conversation(): a sender nobody knows yet,
+            # by the number or email they wrote from. Without these it read
+            # every open request of the program (thousands, after a burst).
+            models.Index(
+                fields=["phone", "created"],
+                name="request_unknown_phone",
+                condition=models.Q(client__isnull=True),
+            ),
+            models.Index(
+                fields=["email", "created"],
+                name="request_unknown_email",
+                condition=models.Q(client__isnull=True),
+            ),
         ]
 
     def __str__(self):
