@@ -27,11 +27,19 @@ def launch(playwright):
 
 
 def axe_violations(page) -> list[str]:
+    """What axe-core finds, and a page wider than its window (WCAG 1.4.10,
+    reflow: at a phone's 390 px nothing may need sideways scrolling)."""
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    return [
+    found = [
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {[n['target'] for n in v['nodes'][:3]]})"
         for v in results.response["violations"]
     ]
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    if overflow > 0:
+        found.append(f"reflow: the page scrolls sideways by {overflow}px")
+    return found
 
 
 def screenshot(page, name: str) -> Path:

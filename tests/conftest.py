@@ -31,4 +31,15 @@ def _no_network_for_tests(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """Each test starts in the site's default language: a request in Spanish
+    leaves Spanish active in the thread, and the next test would render in it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "welcomeback.settings")
