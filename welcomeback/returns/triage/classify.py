@@ -29,6 +29,7 @@ Nothing here logs: a message's words are health information. `matched` holds
 the person's own words for the staff screen; keep it out of logs.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from welcomeback.outreach.checks.text import Folded
@@ -93,7 +94,7 @@ def triage(text: str, language: str | None = None) -> Outcome:
         return crisis
     if opt_out_like:
         return Outcome("opt-out", language=given or "en", reads_like_opt_out=True)
-    hit = _first(_hits("return", forms, given))
+    hit = next(_hits("return", forms, given), None)
     if hit:
         language = given or hit.rule.language
         return Outcome("return", matched=hit.words, rule=hit.rule.id, language=language)
@@ -101,7 +102,7 @@ def triage(text: str, language: str | None = None) -> Outcome:
 
 
 def _crisis(forms: list[Folded], given: str | None, opt_out_like: bool) -> Outcome | None:
-    hits = _hits("crisis", forms, given)
+    hits = list(_hits("crisis", forms, given))
     if not hits:
         return None
     categories = tuple(c for c in CATEGORIES if any(h.rule.category == c for h in hits))
@@ -117,27 +118,26 @@ def _crisis(forms: list[Folded], given: str | None, opt_out_like: bool) -> Outco
     )
 
 
-def _hits(name: str, forms: list[Folded], given: str | None) -> list[_Hit]:
-    """Every rule of the `name` sets that matches, the given language's first."""
-    hits = []
+def _hits(name: str, forms: list[Folded], given: str | None) -> Iterator[_Hit]:
+    """Every rule of the `name` sets that matches, the given language's first,
+    found as they are asked for (return intent needs only the first)."""
     for language in _languages(given):
-        for rule in load(name, language).rules:
-            hit = _find(rule, forms)
+        phrase_set = load(name, language)
+        # For most messages one quick screen rules out all the set's patterns
+        # (matching.screen); then only the rules it doesn't cover are read.
+        possible = [phrase_set.phrases_possible(form.text) for form in forms]
+        for rule in phrase_set.rules if any(possible) else phrase_set.unscreened:
+            hit = _find(rule, forms, possible)
             if hit:
-                hits.append(hit)
-    return hits
+                yield hit
 
 
-def _find(rule: PhraseRule, forms: list[Folded]) -> _Hit | None:
-    for form in forms:
-        span = rule.find(form)
+def _find(rule: PhraseRule, forms: list[Folded], possible: list[bool]) -> _Hit | None:
+    for form, phrases_possible in zip(forms, possible, strict=True):
+        span = rule.find(form, phrases_possible)
         if span:
             return _Hit(rule, form, span)
     return None
-
-
-def _first(hits: list[_Hit]) -> _Hit | None:
-    return hits[0] if hits else None
 
 
 def _languages(given: str | None) -> list[str]:

@@ -55,18 +55,25 @@ class PhraseRule:
     examples: tuple[str, ...]
     counterexamples: tuple[str, ...]
     searches: tuple[re.Pattern, ...]  # found anywhere: the patterns, then any raw regexes
+    phrases: re.Pattern | None  # the patterns (searches[0] when there are any)
+    regexes: tuple[re.Pattern, ...]  # the raw regexes (the rest of searches)
     whole: re.Pattern | None  # the whole message
     not_before: re.Pattern | None
     not_after: re.Pattern | None
 
-    def find(self, form: Folded) -> tuple[int, int] | None:
-        """The folded span of the first match in `form` that no context excuses."""
+    def find(self, form: Folded, phrases_possible: bool = True) -> tuple[int, int] | None:
+        """The folded span of the first match in `form` that no context excuses.
+
+        `phrases_possible` is False when the set's screen has shown that the
+        patterns can't match `form`; the whole-message phrases and raw regexes
+        are read all the same.
+        """
         text = form.text
         if self.whole:
             found = self.whole.match(text)
             if found:
                 return found.span(1)
-        for pattern in self.searches:
+        for pattern in self.searches if phrases_possible else self.regexes:
             for found in pattern.finditer(text):
                 if not self.excused(text, *found.span()):
                     return found.span()
@@ -87,10 +94,20 @@ class PhraseSet:
     plain: tuple[str, ...] = ()  # ordinary messages that must not escalate
     false_alarms: tuple[str, ...] = ()  # ordinary messages we knowingly escalate
     reply: dict | None = None  # crisis files: the reply texts
+    # All the rules' patterns in one quick test (matching.screen says why):
+    # where it finds nothing, none of them can match. None: it can't tell.
+    screen: re.Pattern | None = None
+    # The rules read even when the screen finds nothing: it covers the
+    # patterns, not whole-message phrases or raw regexes.
+    unscreened: tuple[PhraseRule, ...] = ()
 
     @property
     def examples(self) -> tuple[str, ...]:
         return tuple(text for rule in self.rules for text in rule.examples)
+
+    def phrases_possible(self, text: str) -> bool:
+        """False when no rule's patterns can match `text`."""
+        return self.screen is None or self.screen.search(text) is not None
 
 
 def normalize_language(language: str | None) -> str | None:
@@ -121,6 +138,8 @@ def load(name: str, language: str) -> PhraseSet:
         plain=tuple(plain.get("messages", ())),
         false_alarms=tuple(plain.get("false_alarms", ())),
         reply=_reply(path.name, name, data.get("reply")),
+        screen=matching.screen(rule.phrases for rule in rules if rule.phrases),
+        unscreened=tuple(rule for rule in rules if rule.whole or rule.regexes),
     )
 
 
@@ -142,23 +161,21 @@ def _rule(file: str, name: str, language: str, entry: dict) -> PhraseRule:
 
 
 def _compiled(entry: dict, category: str, language: str) -> PhraseRule:
+    phrases = matching.anywhere(entry.get("patterns", ()))
+    regexes = tuple(matching.raw_regex(r) for r in entry.get("regex", ()))
     return PhraseRule(
         id=entry["id"],
         category=category,
         language=language,
         examples=tuple(entry["examples"]),
         counterexamples=tuple(entry.get("counterexamples", ())),
-        searches=_searches(entry),
+        searches=((phrases,) if phrases else ()) + regexes,
+        phrases=phrases,
+        regexes=regexes,
         whole=matching.whole(entry.get("messages", ())),
         not_before=matching.followed_by(entry.get("not_before", ())),
         not_after=matching.preceded_by(entry.get("not_after", ())),
     )
-
-
-def _searches(entry: dict) -> tuple[re.Pattern, ...]:
-    anywhere = matching.anywhere(entry.get("patterns", ()))
-    raw = tuple(re.compile(r, re.IGNORECASE) for r in entry.get("regex", ()))
-    return ((anywhere,) if anywhere else ()) + raw
 
 
 def _reply(file: str, name: str, reply: dict | None) -> dict | None:
