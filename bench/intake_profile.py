@@ -68,7 +68,7 @@ def main() -> None:
     for query in queries:
         print("   ", query["sql"][:100])
     if args.profile:
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.process_time)
         profile.enable()
         for _ in range(args.requests):
             form()

@@ -468,3 +468,18 @@ def test_a_malformed_rule_is_refused_with_its_file_and_id(entry, says):
 def test_a_gap_matches_one_to_three_words_only():
     assert triage("I can't wake my big brother up").category == "overdose"
     assert not triage("I can't wake up early on Mondays").is_crisis
+
+
+def test_a_web_process_has_every_phrase_set_compiled_before_its_first_visitor():
+    """welcomeback/wsgi.py compiles them as the process starts: the first
+    message each web process reads does not wait a quarter of a second."""
+    probe = (
+        "import welcomeback.wsgi\n"
+        "from welcomeback.returns.triage import load\n"
+        "print(load.cache_info().currsize)\n"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == len(LANGUAGES) * 2  # crisis and return, each language

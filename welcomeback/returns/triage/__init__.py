@@ -8,7 +8,7 @@
 """
 
 from .classify import KINDS, Outcome, triage, unquoted
-from .phrases import CATEGORIES, LANGUAGES, PhraseFileError, load
+from .phrases import CATEGORIES, LANGUAGES, PhraseFileError, load, load_all
 from .replies import crisis_reply
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "PhraseFileError",
     "crisis_reply",
     "load",
+    "load_all",
     "triage",
     "unquoted",
 ]
