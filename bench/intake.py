@@ -14,6 +14,12 @@
     .venv/bin/python bench/intake.py                    # defaults below
     .venv/bin/python bench/intake.py --seconds 20 --clients 32 --workers 4
 
+The rate limits are counted in each worker's memory unless the environment
+names a shared cache, as docs/deploy.md asks for with several web processes:
+
+    CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache \
+        .venv/bin/python bench/intake.py
+
 Everything runs on 127.0.0.1; the load stops by itself after --seconds.
 """
 
@@ -128,6 +134,9 @@ def prepare_database(env) -> None:
         )
     run_manage(env, "migrate", "--no-input", "-v0")
     run_manage(env, "collectstatic", "--no-input", "-v0")
+    # For CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache (a cache
+    # the web processes share, docs/deploy.md); nothing for other caches.
+    run_manage(env, "createcachetable", "-v0")
     run_manage(env, "shell", "-v0", "-c", SEED.replace("TOTP_KEY", TOTP_KEY))
 
 

@@ -4,6 +4,7 @@ view through Django's WSGI handler, the statements the form runs, and with
 --profile the top of a cProfile.
 
     .venv/bin/python bench/intake_profile.py [--requests 500] [--profile]
+    .venv/bin/python bench/intake_profile.py --parts   # what each part costs
 
 CPU time (time.process_time) is the process's own, so it is steadier than
 wall time on a busy machine. Uses the same database and settings as
@@ -17,6 +18,7 @@ import os
 import pstats
 import re
 import secrets
+import statistics
 import sys
 import time
 import urllib.parse
@@ -36,6 +38,12 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--parts",
+        action="store_true",
+        help="switch each part of the form off in turn, in alternating rounds, "
+        "and print what each costs (medians of CPU per request)",
+    )
     args = parser.parse_args()
     os.environ.update(
         {
@@ -53,6 +61,9 @@ def main() -> None:
 
     site = Site(get_wsgi_application())
     form = site.form_poster()
+    if args.parts:
+        parts(site, form)
+        return
     for name, send in (("return form", form), ("bare view", site.bare)):
         for _ in range(50):
             send()
@@ -76,6 +87,58 @@ def main() -> None:
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
         print(out.getvalue())
+    from welcomeback.portal.models import Intake
+
+    Intake.objects.all().delete()
+
+
+def parts(site, form, rounds: int = 12, per_round: int = 150) -> None:
+    """What each part of the form's answer costs in CPU, in context: the
+    machine's speed drifts, so each part is switched off in turn within
+    every round and the medians compared, rather than timed alone."""
+    from unittest import mock
+
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    from welcomeback.portal import intake, views
+    from welcomeback.returns.triage import Outcome
+
+    # Plain functions, not mocks: a mock keeps every call's arguments (each
+    # request), and the garbage collector's growing work would be timed too.
+    off = {
+        "the return form": [],
+        "  without its INSERT": [mock.patch.object(intake, "accept", new=lambda **_: None)],
+        "  without triage": [mock.patch.object(views, "triage", new=lambda *_: Outcome("other"))],
+        "  without the rate limits": [
+            mock.patch.object(views.limits, "allow", new=lambda *_: True)
+        ],
+        "  without the CSRF check": [
+            mock.patch.object(CsrfViewMiddleware, "process_view", new=lambda *_: None)
+        ],
+        "  without the answer cookie": [mock.patch.object(views, "remember", new=lambda *_: None)],
+    }
+    used: dict[str, list[float]] = {name: [] for name in [*off, "the bare view"]}
+    for _ in range(rounds):
+        for name in used:
+            send = site.bare if name == "the bare view" else form
+            patches = off.get(name, [])
+            for patch in patches:
+                patch.start()
+            try:
+                for _ in range(20):
+                    send()
+                cpu = time.process_time()
+                for _ in range(per_round):
+                    send()
+                used[name].append(1000 * (time.process_time() - cpu) / per_round)
+            finally:
+                for patch in patches:
+                    patch.stop()
+    whole = statistics.median(used["the return form"])
+    for name, figures in used.items():
+        median = statistics.median(figures)
+        saved = f"  (the part: {whole - median:+.3f} ms)" if name.startswith("  ") else ""
+        print(f"{name:28} CPU {median:.3f} ms per request{saved}")
     from welcomeback.portal.models import Intake
 
     Intake.objects.all().delete()

@@ -14,6 +14,7 @@ from html import unescape
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.test import Client as Browser
 from django.test import RequestFactory
@@ -398,6 +399,32 @@ def test_without_a_proxy_a_forwarded_address_is_not_believed(program, settings):
         for n in range(6)
     ]
     assert statuses == [302] * 5 + [429]
+
+
+def test_the_limits_hold_in_the_shared_database_cache_deploy_md_asks_for(program, settings):
+    """Every web process counts in one table, so a sixth request from one
+    address is refused whichever process it reaches."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "limits_test_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    for n in range(5):
+        assert come_back(contact=f"+1212555{n:04d}", ip="203.0.113.9").status_code == 302
+    assert come_back(contact="+12125559999", ip="203.0.113.9").status_code == 429
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM limits_test_cache")
+        # one counter for the address, one per contact point
+        assert cursor.fetchone()[0] == 6
+
+
+def test_a_counter_that_expires_between_its_read_and_its_count_starts_again():
+    limits._count("portal:limit:test:gone", (5, 600), counting=True)
+    assert cache.get("portal:limit:test:gone") == 1
+    limits._count("portal:limit:test:gone", (5, 600), counting=True)
+    assert cache.get("portal:limit:test:gone") == 2
 
 
 def test_the_limit_keys_hold_no_contact_in_the_clear(program):

@@ -27,19 +27,15 @@ def _key(form: str, kind: str, value: str) -> str:
     return f"portal:limit:{form}:{kind}:{digest}"
 
 
-def _over(key: str, limit: tuple[int, int]) -> bool:
-    most, _seconds = limit
-    return (cache.get(key) or 0) >= most
-
-
-def _count(key: str, limit: tuple[int, int]) -> None:
+def _count(key: str, limit: tuple[int, int], counting: bool) -> None:
+    """Add one to the counter; start a window where none is counting."""
     _most, seconds = limit
-    if cache.add(key, 1, timeout=seconds):
+    if not counting and cache.add(key, 1, timeout=seconds):
         return
     try:
         cache.incr(key)
     except ValueError:
-        # It expired between add() and incr(): start a new window.
+        # It expired since it was read: start a new window.
         cache.add(key, 1, timeout=seconds)
 
 
@@ -49,8 +45,11 @@ def allow(form: str, request, contact: str = "") -> bool:
     keys = [(_key(form, "ip", visitor_address(request)), settings.PUBLIC_LIMIT_PER_ADDRESS)]
     if contact:
         keys.append((_key(form, "contact", contact.lower()), settings.PUBLIC_LIMIT_PER_CONTACT))
-    if any(_over(key, limit) for key, limit in keys):
+    # One read for both counters: with a shared cache (docs/deploy.md) each
+    # cache call is a round trip on the form's answer.
+    counts = cache.get_many([key for key, _limit in keys])
+    if any((counts.get(key) or 0) >= most for key, (most, _seconds) in keys):
         return False
     for key, limit in keys:
-        _count(key, limit)
+        _count(key, limit, counting=key in counts)
     return True
